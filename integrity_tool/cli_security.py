@@ -1,0 +1,98 @@
+"""Operational security commands: audit chain verification, retention purge, backup and restore."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+
+def register(cli: click.Group) -> None:
+    for command in (audit_group, purge_command, backup_command, restore_command, demo_code_command):
+        cli.add_command(command)
+
+
+@click.group("audit")
+def audit_group():
+    """Het logboek (audit trail)."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify():
+    """Controleer de hashketen van het logboek; noemt de eerste gewijzigde, verwijderde of verplaatste gebeurtenis."""
+    from .audit import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"OK: {report.message}")
+        return
+    click.echo(f"FOUT: logboek is aangetast: {report.message}", err=True)
+    sys.exit(1)
+
+
+@click.command("purge")
+@click.option("--dry-run", is_flag=True, help="Toon alleen wat verwijderd zou worden.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Peildatum (JJJJ-MM-DD); standaard vandaag.")
+@with_appcontext
+def purge_command(dry_run, today):
+    """Verwijder persoonsgegevens volgens de bewaartermijnen (dagelijks draaien vanuit cron)."""
+    from .services import retention
+
+    report = retention.purge_expired(today=today.date() if today else date.today(), dry_run=dry_run)
+    prefix = "Zou verwijderen" if dry_run else "Verwijderd"
+    click.echo(f"{prefix}: {report.summary()}")
+
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file):
+    """Schrijf een versleuteld, consistent archief (database + sleutels + rapporten) naar FILE."""
+    from .services import backup
+
+    try:
+        info = backup.create_backup(file)
+    except backup.BackupError as exc:
+        click.echo(f"Fout: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Back-up geschreven naar {file} ({info['bytes']} bytes, {info['tables']} tabellen, "
+               f"{info['rows']} rijen). Bewaar de back-upsleutel apart: {info['key_file']}")
+
+
+@click.command("restore", context_settings={"ignore_unknown_options": False})
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--key-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Het bestand met de back-upsleutel (standaard instance/keys/backup.key).")
+def restore_command(file, key_file):
+    """Zet een back-up terug in een lege instance (INTEGRITY_TOOL_INSTANCE)."""
+    from .config import instance_path
+    from .services import backup
+
+    try:
+        info = backup.restore_backup(file, instance_path(), key_file=key_file)
+    except backup.BackupError as exc:
+        click.echo(f"Fout: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Teruggezet in {instance_path()}: {info['rows']} rijen in {info['tables']} tabellen.")
+
+
+@click.command("demo-code")
+@click.argument("email")
+@with_appcontext
+def demo_code_command(email):
+    """Toon de huidige inlogcode van een demo-gebruiker (alleen voor de demo-organisatie)."""
+    import pyotp
+    from sqlalchemy import select
+
+    from .models import User, db
+    from .services.demo import DEMO_ORG_SLUG
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or user.organisation.slug != DEMO_ORG_SLUG or not user.totp_secret:
+        click.echo("Fout: dit werkt alleen voor demo-gebruikers van Gemeente Voorbeeld.", err=True)
+        sys.exit(1)
+    click.echo(pyotp.TOTP(user.totp_secret).now())

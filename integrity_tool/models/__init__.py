@@ -1,0 +1,20 @@
+"""Database models. Tables, relationships and small derived properties: no commits, no I/O."""
+from .audit import AuditEvent
+from .base import db, new_public_id, utcnow
+from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierStatus, Submission
+from .measure import MEASURE_STATUS_LABELS, OWNER_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus
+from .organisation import KIND_LABELS, Organisation, OrgKind, Round
+from .relation import Relation, RelationUpload
+from .report import Report
+from .review import Addendum, ClarificationRequest, Comment, FindingDecision, Gesprek
+from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, ThrottleEvent, User, UserSession
+
+__all__ = [
+    "db", "utcnow", "new_public_id",
+    "Organisation", "OrgKind", "KIND_LABELS", "Round",
+    "User", "Role", "ROLE_LABELS", "UserSession", "Invitation", "RecoveryCode", "EmailCode", "ThrottleEvent",
+    "Dossier", "DossierStatus", "STATUS_LABELS", "AppointmentResult", "Submission",
+    "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
+    "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "OWNER_LABELS",
+    "Report", "Relation", "RelationUpload", "AuditEvent",
+]

@@ -1,0 +1,117 @@
+"""A candidate's risicoanalyse (dossier) and its immutable submissions."""
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db, new_public_id, utcnow
+from .organisation import Organisation, Round
+from .types import EncryptedJSON, EncryptedText
+from .user import User
+
+
+class DossierStatus(str, enum.Enum):
+    concept = "concept"
+    ingediend = "ingediend"
+    in_behandeling = "in_behandeling"
+    terug_naar_kandidaat = "terug_naar_kandidaat"
+    maatregelen_voorgesteld = "maatregelen_voorgesteld"
+    afgerond = "afgerond"
+    ingetrokken = "ingetrokken"
+
+
+STATUS_LABELS = {
+    DossierStatus.concept: "Wordt ingevuld",
+    DossierStatus.ingediend: "Ingediend",
+    DossierStatus.in_behandeling: "In behandeling",
+    DossierStatus.terug_naar_kandidaat: "Terug naar kandidaat",
+    DossierStatus.maatregelen_voorgesteld: "Maatregelen voorgesteld",
+    DossierStatus.afgerond: "Afgerond",
+    DossierStatus.ingetrokken: "Ingetrokken",
+}
+
+
+class AppointmentResult(str, enum.Enum):
+    benoemd = "benoemd"
+    niet_benoemd = "niet_benoemd"
+    teruggetrokken = "teruggetrokken"
+
+
+class Dossier(db.Model):
+    __tablename__ = "dossier"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id"), nullable=True, index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
+    # Herbevestiging: the signed dossier this re-declaration starts from.
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20), default="benoeming")  # benoeming | herbevestiging
+    questionnaire_id: Mapped[str] = mapped_column(String(100))
+    questionnaire_version: Mapped[str] = mapped_column(String(40))
+    questionnaire_hash: Mapped[str] = mapped_column(String(64))
+    function_title: Mapped[str] = mapped_column(String(200))
+    portfolio: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[DossierStatus] = mapped_column(
+        Enum(DossierStatus, native_enum=False, length=30), default=DossierStatus.concept, index=True
+    )
+    # Optimistic lock across HTTP requests: every save increments it; a form carries the version it saw.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    answers: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    finding_counts: Mapped[str | None] = mapped_column(String(40), nullable=True)  # "b,h,a" (no content)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    conclusion: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    appointment_result: Mapped[AppointmentResult | None] = mapped_column(
+        Enum(AppointmentResult, native_enum=False, length=20), nullable=True
+    )
+    appointment_decided_at: Mapped[date | None] = mapped_column(Date, nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    round: Mapped[Round | None] = relationship()
+    candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
+    previous: Mapped["Dossier | None"] = relationship(remote_side=[id])
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        if not self.finding_counts:
+            return (0, 0, 0)
+        b, h, a = (int(x) for x in self.finding_counts.split(","))
+        return (b, h, a)
+
+
+class Submission(db.Model):
+    """Immutable snapshot taken at each (re)submission: answers, questionnaire identity, findings."""
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    questionnaire_id: Mapped[str] = mapped_column(String(100))
+    questionnaire_version: Mapped[str] = mapped_column(String(40))
+    questionnaire_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)  # answers + findings
+    declaration_name: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship()

@@ -1,0 +1,214 @@
+"""Frozen objects a loaded questionnaire is made of. Plain Python; no I/O."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+UNKNOWN = "(onbekend)"
+
+
+def fill_placeholders(template: str, context: dict[str, Any]) -> str:
+    """Replace ``{name}`` from ``context``; unknown names become "(onbekend)".
+
+    Only the template is scanned, so braces inside user-supplied values are harmless.
+    """
+    def repl(match: re.Match) -> str:
+        value = context.get(match.group(1))
+        if value is None or value == "":
+            return UNKNOWN
+        return str(value)
+
+    return _PLACEHOLDER.sub(repl, template)
+
+
+def placeholders(template: str) -> list[str]:
+    return _PLACEHOLDER.findall(template or "")
+
+
+def _pick(nl: str | None, en: str | None, lang: str | None) -> str | None:
+    if lang and lang.lower().startswith("en") and en:
+        return en
+    return nl
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A compiled condition: ``source`` is the YAML data, ``fn(ctx)`` the precompiled test."""
+
+    source: Any
+    fn: Callable[[Any], bool] = field(repr=False, compare=False)
+    refs: tuple[str, ...] = ()          # top-level question ids it reads
+    item_refs: tuple[str, ...] = ()     # sub-question ids it reads (inside a repeat item)
+
+    def __call__(self, ctx: Any) -> bool:
+        return self.fn(ctx)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    label_en: str | None = None
+
+    def localized_label(self, lang: str | None = None) -> str:
+        return _pick(self.label, self.label_en, lang) or self.value
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: str
+    label_en: str | None = None
+    help: str = ""
+    help_en: str | None = None
+    legal: str | None = None
+    required: bool = True
+    options: tuple[Option, ...] = ()
+    min: Any = None
+    max: Any = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    show_if: Condition | None = None
+    public: bool = False
+    sensitive: bool = False
+    questions: tuple["Question", ...] = ()
+    min_items: int | None = None
+    max_items: int | None = None
+    item_label: str | None = None
+    parent: str | None = None  # id of the repeat question this sub-question belongs to
+
+    @property
+    def path(self) -> str:
+        return f"{self.parent}.{self.id}" if self.parent else self.id
+
+    def localized_label(self, lang: str | None = None) -> str:
+        return _pick(self.label, self.label_en, lang) or self.id
+
+    def localized_help(self, lang: str | None = None) -> str:
+        return _pick(self.help, self.help_en, lang) or ""
+
+    def option(self, value: Any) -> Option | None:
+        for opt in self.options:
+            if opt.value == value:
+                return opt
+        return None
+
+    def sub(self, sub_id: str) -> "Question | None":
+        for q in self.questions:
+            if q.id == sub_id:
+                return q
+        return None
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    title_en: str | None = None
+    intro: str | None = None
+    intro_en: str | None = None
+    questions: tuple[Question, ...] = ()
+
+    def localized_title(self, lang: str | None = None) -> str:
+        return _pick(self.title, self.title_en, lang) or self.id
+
+    def localized_intro(self, lang: str | None = None) -> str:
+        return _pick(self.intro, self.intro_en, lang) or ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    title: str
+    order: int
+    title_en: str | None = None
+
+    def localized_title(self, lang: str | None = None) -> str:
+        return _pick(self.title, self.title_en, lang) or self.id
+
+
+@dataclass(frozen=True)
+class Risk:
+    id: str
+    theme: str
+    level: str
+    when: Condition
+    explanation: str
+    legal: str
+    measures: tuple[str, ...] = ()
+    ask: str | None = None
+    for_each: str | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    title: str
+    description: str
+    default_owner: str
+    typical_deadline_days: int
+    legal: str | None = None
+    title_en: str | None = None
+
+    def render(self, context: dict[str, Any] | None = None) -> str:
+        """The description with ``{placeholders}`` filled; never raises on odd input."""
+        return fill_placeholders(self.description, dict(context or {}))
+
+
+@dataclass(frozen=True, eq=False)
+class Questionnaire:
+    id: str
+    version: str
+    title: str
+    applies_to: tuple[str, ...]
+    themes: tuple[Theme, ...]
+    sections: tuple[Section, ...]
+    risks: tuple[Risk, ...]
+    parameters: dict[str, Any]
+    content_hash: str
+    source: Path | None = None
+    title_en: str | None = None
+    intro: str | None = None
+    intro_en: str | None = None
+    definition: dict[str, Any] = field(default_factory=dict, repr=False)
+    _index: dict[str, Question] = field(default_factory=dict, repr=False)
+    _themes: dict[str, Theme] = field(default_factory=dict, repr=False)
+
+    def question(self, qid: str) -> Question:
+        """Any question by id; repeat sub-questions as ``"repeat_id.sub_id"``. KeyError if unknown."""
+        return self._index[qid]
+
+    def theme(self, tid: str) -> Theme:
+        return self._themes[tid]
+
+    def top_questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+    def all_questions(self) -> list[Question]:
+        """Top-level and sub-questions, in document order."""
+        out: list[Question] = []
+        for q in self.top_questions():
+            out.append(q)
+            out.extend(q.questions)
+        return out
+
+    def localized_title(self, lang: str | None = None) -> str:
+        return _pick(self.title, self.title_en, lang) or self.id
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.id, version_key(self.version))
+
+    def __repr__(self) -> str:
+        return f"<Questionnaire {self.id} {self.version} {self.content_hash[:12]}>"
+
+
+def version_key(version: str) -> tuple:
+    """Natural order: "2026.2" < "2026.10"; numbers sort before words."""
+    parts = re.split(r"[.\-_]", str(version))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)

@@ -1,0 +1,148 @@
+"""Validate and display answer values, following the stored-value conventions.
+
+yesno bool; choice str; multichoice list[str]; text/textarea/email str; kvk 8 digits;
+number int; money "1234.50" (str, two decimals); date "YYYY-MM-DD"; repeat list of dicts.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .model import Question
+
+_MONEY = re.compile(r"^-?\d{1,12}\.\d{2}$")
+_KVK = re.compile(r"^\d{8}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _text(q: Question, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "Vul tekst in."
+    if q.min_length is not None and len(value) < q.min_length:
+        return f"Gebruik minstens {q.min_length} tekens."
+    if q.max_length is not None and len(value) > q.max_length:
+        return f"Gebruik hoogstens {q.max_length} tekens."
+    if q.pattern is not None and not re.fullmatch(q.pattern, value):
+        return "Deze invoer heeft niet de juiste vorm."
+    return None
+
+
+def _bounds(q: Question, number: Decimal, fmt) -> str | None:
+    try:
+        if q.min is not None and number < Decimal(str(q.min)):
+            return f"De waarde moet minstens {fmt(q.min)} zijn."
+        if q.max is not None and number > Decimal(str(q.max)):
+            return f"De waarde mag hoogstens {fmt(q.max)} zijn."
+    except InvalidOperation:
+        return None
+    return None
+
+
+def validate_value(question: Question, value: Any) -> str | None:
+    """A Dutch error message when ``value`` is not a valid stored answer, else None.
+
+    ``None`` (unanswered) is valid here; use ``missing_required`` for required checks.
+    """
+    if value is None:
+        return None
+    t = question.type
+    if t == "yesno":
+        return None if isinstance(value, bool) else "Kies ja of nee."
+    if t == "choice":
+        return None if isinstance(value, str) and question.option(value) else "Kies een van de opties."
+    if t == "multichoice":
+        if not isinstance(value, list) or not all(isinstance(v, str) and question.option(v) for v in value):
+            return "Kies een of meer van de opties."
+        if len(set(value)) != len(value):
+            return "Kies elke optie hoogstens één keer."
+        return None
+    if t in ("text", "textarea"):
+        return _text(question, value)
+    if t == "email":
+        if not isinstance(value, str) or not _EMAIL.match(value):
+            return "Vul een geldig e-mailadres in."
+        return _text(question, value)
+    if t == "kvk":
+        return None if isinstance(value, str) and _KVK.match(value) else \
+            "Een KvK-nummer bestaat uit precies 8 cijfers."
+    if t == "number":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return "Vul een heel getal in."
+        return _bounds(question, Decimal(value), str)
+    if t == "money":
+        if not isinstance(value, str) or not _MONEY.match(value):
+            return "Vul een bedrag in euro's in met twee decimalen, bijvoorbeeld 25000.00."
+        return _bounds(question, Decimal(value), lambda v: format_money(str(v)))
+    if t == "date":
+        if not isinstance(value, str) or not _DATE.match(value):
+            return "Vul een datum in als JJJJ-MM-DD."
+        try:
+            d = date.fromisoformat(value)
+        except ValueError:
+            return "Deze datum bestaat niet."
+        if question.min is not None and str(question.min) > d.isoformat():
+            return f"De datum mag niet vóór {question.min} liggen."
+        if question.max is not None and str(question.max) < d.isoformat():
+            return f"De datum mag niet na {question.max} liggen."
+        return None
+    if t == "repeat":
+        if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+            return "Ongeldige lijst."
+        if question.min_items is not None and len(value) < question.min_items:
+            return f"Vul minstens {question.min_items} in."
+        if question.max_items is not None and len(value) > question.max_items:
+            return f"Vul hoogstens {question.max_items} in."
+        for n, item in enumerate(value, 1):
+            for key, sub_value in item.items():
+                sub = question.sub(key) if isinstance(key, str) else None
+                if sub is None:
+                    return f"Onbekend veld in regel {n}."
+                msg = validate_value(sub, sub_value)
+                if msg:
+                    return f"{sub.label} (regel {n}): {msg}"
+        return None
+    return "Onbekend vraagtype."
+
+
+def format_money(value: Any) -> str:
+    """"25000.5" -> "€ 25.000,50"; unreadable input is returned as text."""
+    try:
+        d = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if d < 0 else ""
+    whole, _, cents = f"{abs(d):.2f}".partition(".")
+    groups = f"{int(whole):,}".replace(",", ".")
+    return f"{sign}€ {groups},{cents}"
+
+
+def display_value(question: Question, value: Any, lang: str | None = None) -> str:
+    """Human-readable form of a stored answer (for findings, summaries, PDFs). Never raises."""
+    try:
+        if value is None:
+            return ""
+        t = question.type
+        if t == "yesno" and isinstance(value, bool):
+            return ("Yes" if value else "No") if lang and lang.startswith("en") else ("Ja" if value else "Nee")
+        if t == "choice":
+            opt = question.option(value) if isinstance(value, str) else None
+            return opt.localized_label(lang) if opt else str(value)
+        if t == "multichoice" and isinstance(value, list):
+            labels = []
+            for v in value:
+                opt = question.option(v) if isinstance(v, str) else None
+                labels.append(opt.localized_label(lang) if opt else str(v))
+            return ", ".join(labels)
+        if t == "money":
+            return format_money(value)
+        if t == "date" and isinstance(value, str) and _DATE.match(value):
+            y, m, d = value.split("-")
+            return f"{d}-{m}-{y}"
+        if t == "repeat" and isinstance(value, list):
+            return f"{len(value)} item(s)"
+        return str(value)
+    except Exception:  # display must never break a report
+        return "(onleesbaar)"

@@ -1,0 +1,211 @@
+"""The rule engine: ``evaluate(questionnaire, answers) -> Result``. Pure; never raises on answers."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholders, placeholders
+from ..questionnaire.values import display_value
+from ..questionnaire.visibility import prune_hidden
+from .conditions import Ctx, is_answered
+
+LEVELS = ("blokkerend", "hoog", "aandachtspunt")
+LEVEL_LABELS = {"blokkerend": "Blokkerend", "hoog": "Hoog risico", "aandachtspunt": "Aandachtspunt"}
+OUTCOMES = ("geen_bijzonderheden", "aandachtspunten", "beheersbaar_met_afspraken", "ernstige_risicos")
+OUTCOME_LABELS = {
+    "geen_bijzonderheden": "Geen bijzonderheden",
+    "aandachtspunten": "Aandachtspunten",
+    "beheersbaar_met_afspraken": "Risico's beheersbaar met afspraken",
+    "ernstige_risicos": "Ernstige risico's — benoeming niet geadviseerd",
+}
+_RANK = {level: i for i, level in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str
+    risk_id: str
+    theme: str
+    theme_title: str
+    level: str
+    explanation: str
+    legal: str
+    measures: tuple[str, ...] = ()
+    ask: str | None = None
+    question_ids: tuple[str, ...] = ()
+    item_index: int | None = None
+    answers: tuple[tuple[str, str], ...] = ()
+    context: tuple[tuple[str, str], ...] = ()  # placeholder values, for Measure.render
+
+    def context_dict(self) -> dict[str, str]:
+        return dict(self.context)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "risk_id": self.risk_id, "theme": self.theme,
+            "theme_title": self.theme_title, "level": self.level, "explanation": self.explanation,
+            "legal": self.legal, "measures": list(self.measures), "ask": self.ask,
+            "question_ids": list(self.question_ids), "item_index": self.item_index,
+            "answers": [list(p) for p in self.answers], "context": dict(self.context),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Finding":
+        return cls(
+            key=d["key"], risk_id=d["risk_id"], theme=d["theme"], theme_title=d.get("theme_title", ""),
+            level=d["level"], explanation=d.get("explanation", ""), legal=d.get("legal", ""),
+            measures=tuple(d.get("measures") or ()), ask=d.get("ask"),
+            question_ids=tuple(d.get("question_ids") or ()), item_index=d.get("item_index"),
+            answers=tuple(tuple(p) for p in d.get("answers") or ()),
+            context=tuple(sorted((d.get("context") or {}).items())),
+        )
+
+
+def suggest_outcome(counts: dict[str, int]) -> str:
+    if counts.get("blokkerend"):
+        return "ernstige_risicos"
+    if counts.get("hoog"):
+        return "beheersbaar_met_afspraken"
+    if counts.get("aandachtspunt"):
+        return "aandachtspunten"
+    return "geen_bijzonderheden"
+
+
+@dataclass(frozen=True)
+class Result:
+    findings: tuple[Finding, ...]
+    highest_per_theme: dict[str, str] = field(default_factory=dict)
+    suggested_outcome: str = "geen_bijzonderheden"
+    counts: dict[str, int] = field(default_factory=dict)
+    questionnaire_id: str = ""
+    questionnaire_version: str = ""
+    content_hash: str = ""
+
+    __hash__ = None  # holds dicts
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOME_LABELS[self.suggested_outcome]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "questionnaire_id": self.questionnaire_id,
+            "questionnaire_version": self.questionnaire_version,
+            "content_hash": self.content_hash,
+            "suggested_outcome": self.suggested_outcome,
+            "counts": dict(self.counts),
+            "highest_per_theme": dict(self.highest_per_theme),
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Result":
+        return cls(
+            findings=tuple(Finding.from_dict(f) for f in d.get("findings") or ()),
+            highest_per_theme=dict(d.get("highest_per_theme") or {}),
+            suggested_outcome=d.get("suggested_outcome", "geen_bijzonderheden"),
+            counts=dict(d.get("counts") or {}),
+            questionnaire_id=d.get("questionnaire_id", ""),
+            questionnaire_version=d.get("questionnaire_version", ""),
+            content_hash=d.get("content_hash", ""),
+        )
+
+
+def _display_context(qn: Questionnaire, answers: dict, params: dict) -> dict[str, str]:
+    ctx = {k: str(v) for k, v in params.items()}
+    for q in qn.top_questions():
+        if q.type != "repeat" and is_answered(answers.get(q.id)):
+            ctx[q.id] = display_value(q, answers[q.id])
+    return ctx
+
+
+def _trigger_answers(qn: Questionnaire, risk: Risk, answers: dict, item: dict | None,
+                     repeat: Question | None) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    if repeat is not None and item is not None:
+        for sub_id in risk.when.item_refs:
+            sub = repeat.sub(sub_id)
+            if sub is not None and is_answered(item.get(sub_id)):
+                pairs.append((sub.label, display_value(sub, item[sub_id])))
+    for qid in risk.when.refs:
+        q = qn.question(qid)
+        value = answers.get(qid)
+        if is_answered(value):
+            pairs.append((q.label, display_value(q, value)))
+    return tuple(pairs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _used_names(explanation: str, ask: str | None) -> frozenset[str]:
+    return frozenset(placeholders(explanation)) | frozenset(placeholders(ask or ""))
+
+
+def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item: dict | None,
+             index: int | None, repeat: Question | None) -> Finding:
+    ctx = base_ctx
+    if repeat is not None and item is not None:
+        ctx = dict(base_ctx)
+        ctx["nummer"] = str((index or 0) + 1)
+        for sub in repeat.questions:
+            value = item.get(sub.id)
+            if is_answered(value):
+                ctx[sub.id] = display_value(sub, value)
+    theme = qn._themes.get(risk.theme)
+    used = _used_names(risk.explanation, risk.ask)
+    return Finding(
+        key=risk.id if index is None else f"{risk.id}:{index}",
+        risk_id=risk.id, theme=risk.theme, theme_title=theme.title if theme else risk.theme,
+        level=risk.level, explanation=fill_placeholders(risk.explanation, ctx), legal=risk.legal,
+        measures=risk.measures, ask=fill_placeholders(risk.ask, ctx) if risk.ask else None,
+        question_ids=(risk.for_each,) if risk.for_each else risk.when.refs,
+        item_index=index, answers=_trigger_answers(qn, risk, answers, item, repeat),
+        context=_context(ctx, used, repeat),
+    )
+
+
+def _context(ctx: dict, used: frozenset, repeat: Question | None) -> tuple[tuple[str, str], ...]:
+    """Placeholder values a measure template may need: those the risk uses, plus the item's."""
+    keys = set(used)
+    if repeat is not None:
+        keys.update(s.id for s in repeat.questions)
+        keys.add("nummer")
+    return tuple(sorted((k, ctx[k]) for k in keys if k in ctx))
+
+
+def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None = None,
+             today: date | None = None) -> Result:
+    """Score ``answers`` against the questionnaire's risks. Hidden answers are ignored.
+
+    ``parameters`` override the questionnaire's own (e.g. an organisation's VOG maximum age);
+    ``today`` is the reference date for date operators (default: date.today()).
+    """
+    today = today or date.today()
+    params = dict(questionnaire.parameters)
+    if isinstance(parameters, dict):
+        params.update(parameters)
+    pruned = prune_hidden(questionnaire, answers, today)
+    base = _display_context(questionnaire, pruned, params)
+    ctx = Ctx(pruned, None, params, today)
+    findings: list[Finding] = []
+    for risk in questionnaire.risks:
+        if risk.for_each:
+            repeat = questionnaire.question(risk.for_each)
+            items = pruned.get(risk.for_each) or []
+            for i, item in enumerate(items):
+                if risk.when(Ctx(pruned, item, params, today)):
+                    findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat))
+        elif risk.when(ctx):
+            findings.append(_finding(questionnaire, risk, pruned, base, None, None, None))
+    order = {t.id: t.order for t in questionnaire.themes}
+    findings.sort(key=lambda f: (_RANK[f.level], order.get(f.theme, 1 << 30), f.risk_id,
+                                 -1 if f.item_index is None else f.item_index))
+    counts = {level: 0 for level in LEVELS}
+    highest: dict[str, str] = {}
+    for f in findings:
+        counts[f.level] += 1
+        if f.theme not in highest or _RANK[f.level] < _RANK[highest[f.theme]]:
+            highest[f.theme] = f.level
+    return Result(tuple(findings), highest, suggest_outcome(counts), counts,
+                  questionnaire.id, questionnaire.version, questionnaire.content_hash)

@@ -1,0 +1,192 @@
+"""The candidate's answers: save a section or a repeat item, with optimistic locking across requests.
+
+Every form carries the dossier version it was rendered from. A save is one conditional
+``UPDATE dossier ... WHERE version = :expected AND status IN (editable)``: if another tab or
+device saved in the meantime, nothing is overwritten and ``Conflict`` is raised. Answers to
+questions that became hidden are removed (``prune_hidden``). Audit rows name the section only,
+never the content.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import update
+
+from .. import audit
+from ..models import Dossier, User, db, utcnow
+from ..questionnaire import Question, Questionnaire, Section, missing_required, prune_hidden, section_complete
+from . import runtime, workflow
+from .errors import Conflict, InvalidInput, NotFound, StateError
+
+CONFLICT_MESSAGE = ("Uw antwoorden zijn niet opgeslagen: ze zijn intussen in een ander venster of op een ander "
+                    "apparaat gewijzigd. Hieronder ziet u de nieuwste opgeslagen antwoorden. Uw eigen invoer staat "
+                    "nog in het formulier. Controleer alles en klik opnieuw op opslaan om uw invoer te bewaren.")
+NOT_EDITABLE_MESSAGE = "Dit dossier is ingediend of gesloten. U kunt de antwoorden niet meer wijzigen."
+
+
+def questionnaire_for(dossier: Dossier) -> Questionnaire:
+    """The exact questionnaire version the dossier started with."""
+    try:
+        return runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
+    except KeyError:
+        found = runtime.catalog().by_hash(dossier.questionnaire_hash)
+        if found is None:
+            raise NotFound("De vragenlijst van dit dossier is niet (meer) beschikbaar.") from None
+        return found
+
+
+def section(questionnaire: Questionnaire, section_id: str) -> Section:
+    for s in questionnaire.sections:
+        if s.id == section_id:
+            return s
+    raise NotFound()
+
+
+def section_of(questionnaire: Questionnaire, question_id: str) -> Section | None:
+    top = question_id.split(".", 1)[0]
+    for s in questionnaire.sections:
+        if any(q.id == top for q in s.questions):
+            return s
+    return None
+
+
+def repeat_question(questionnaire: Questionnaire, section_id: str, repeat_id: str) -> Question:
+    for q in section(questionnaire, section_id).questions:
+        if q.id == repeat_id and q.type == "repeat":
+            return q
+    raise NotFound()
+
+
+def is_editable(dossier: Dossier) -> bool:
+    return dossier.status in workflow.EDITABLE_BY_CANDIDATE
+
+
+def ensure_editable(candidate: User, dossier: Dossier) -> None:
+    if dossier.candidate_id != candidate.id or dossier.organisation_id != candidate.organisation_id:
+        raise NotFound()
+    if not is_editable(dossier):
+        raise StateError(NOT_EDITABLE_MESSAGE)
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    complete: dict[str, bool]
+
+    @property
+    def all_done(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+def progress(questionnaire: Questionnaire, answers: dict | None) -> Progress:
+    answers = answers or {}
+    complete = {s.id: section_complete(questionnaire, s, answers) for s in questionnaire.sections}
+    return Progress(sum(complete.values()), len(complete), complete)
+
+
+def incomplete_sections(questionnaire: Questionnaire, answers: dict | None) -> list[tuple[Section, list[str]]]:
+    answers = answers or {}
+    out = []
+    for s in questionnaire.sections:
+        missing = missing_required(questionnaire, s, answers)
+        if missing:
+            out.append((s, missing))
+    return out
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: int | str | None, *,
+           section_id: str, ip: str | None, **detail) -> Dossier:
+    """Prune, compute progress and store atomically if the version is still the expected one."""
+    ensure_editable(candidate, dossier)
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise Conflict(CONFLICT_MESSAGE) from None
+    questionnaire = questionnaire_for(dossier)
+    pruned = prune_hidden(questionnaire, answers)
+    prog = progress(questionnaire, pruned)
+    result = db.session.execute(
+        update(Dossier)
+        .where(Dossier.id == dossier.id, Dossier.version == expected,
+               Dossier.status.in_(workflow.EDITABLE_BY_CANDIDATE))
+        .values(answers=pruned, version=Dossier.version + 1, progress_done=prog.done,
+                progress_total=prog.total, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(dossier)
+        if not is_editable(dossier):
+            raise StateError(NOT_EDITABLE_MESSAGE)
+        raise Conflict(CONFLICT_MESSAGE)
+    audit.record("antwoorden.opgeslagen", actor=candidate, dossier=dossier, ip=ip, onderdeel=section_id, **detail)
+    db.session.commit()
+    db.session.refresh(dossier)
+    return dossier
+
+
+def save_section(candidate: User, dossier: Dossier, section_id: str, values: dict, expected_version,
+                 *, ip: str | None = None) -> Dossier:
+    """Store the answers of one section page.
+
+    ``values`` holds the (already validated) answers of the questions that were on the page,
+    keyed by question id. Questions of the section missing from ``values`` keep no answer unless
+    they are repeats (those are edited item by item). Hidden answers are pruned.
+    """
+    questionnaire = questionnaire_for(dossier)
+    target = section(questionnaire, section_id)
+    answers = dict(dossier.answers or {})
+    for q in target.questions:
+        if q.type == "repeat":
+            if q.id in values:
+                answers[q.id] = values[q.id]
+            continue
+        if values.get(q.id) is None:
+            answers.pop(q.id, None)
+        else:
+            answers[q.id] = values[q.id]
+    return _write(candidate, dossier, answers, expected_version, section_id=section_id, ip=ip)
+
+
+def _items(dossier: Dossier, repeat: Question) -> list[dict]:
+    items = (dossier.answers or {}).get(repeat.id)
+    return [dict(i) for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int | None,
+              item: dict, expected_version, *, ip: str | None = None) -> int:
+    """Add (``index=None``) or replace one item of a repeat question; returns the item's index."""
+    questionnaire = questionnaire_for(dossier)
+    repeat = repeat_question(questionnaire, section_id, repeat_id)
+    items = _items(dossier, repeat)
+    clean = {k: v for k, v in item.items() if repeat.sub(k) is not None and v is not None}
+    if index is None:
+        if repeat.max_items is not None and len(items) >= repeat.max_items:
+            raise InvalidInput(f"U kunt hoogstens {repeat.max_items} invullen.")
+        items.append(clean)
+        index = len(items) - 1
+    else:
+        if not 0 <= index < len(items):
+            raise Conflict(CONFLICT_MESSAGE)
+        items[index] = clean
+    answers = dict(dossier.answers or {})
+    answers[repeat.id] = items
+    _write(candidate, dossier, answers, expected_version, section_id=section_id, ip=ip, lijst=repeat.id)
+    return index
+
+
+def remove_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int,
+                expected_version, *, ip: str | None = None) -> None:
+    questionnaire = questionnaire_for(dossier)
+    repeat = repeat_question(questionnaire, section_id, repeat_id)
+    items = _items(dossier, repeat)
+    if not 0 <= index < len(items):
+        raise Conflict(CONFLICT_MESSAGE)
+    del items[index]
+    answers = dict(dossier.answers or {})
+    answers[repeat.id] = items
+    _write(candidate, dossier, answers, expected_version, section_id=section_id, ip=ip, lijst=repeat.id,
+           verwijderd=True)

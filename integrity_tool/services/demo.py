@@ -1,0 +1,50 @@
+"""The demo organisation used by `make run`: only seeded into an empty database."""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+
+from ..models import Organisation, db
+from . import orgsetup, security, users
+
+DEMO_ORG_SLUG = "gemeente-voorbeeld"
+DEMO_USERS = (
+    ("griffier@voorbeeld.nl", "Gerda de Griffier", "griffier"),
+    ("burgemeester@voorbeeld.nl", "Bram Burgemeester", "reviewer"),
+    ("beheer@voorbeeld.nl", "Bea Beheerder", "admin"),
+    ("kandidaat@voorbeeld.nl", "Karel Kandidaat", "candidate"),
+)
+
+
+def _demo_password() -> str:
+    return "-".join(secrets.token_hex(3) for _ in range(4))  # 27 characters, random per install
+
+
+def seed_demo() -> str | None:
+    """Create 'Gemeente Voorbeeld' with a griffier, burgemeester, beheerder and kandidaat.
+
+    Returns the log-in details to print, or None when the database already holds organisations.
+    """
+    if db.session.scalar(select(func.count(Organisation.id))):
+        return None
+    org = orgsetup.create_organisation_with_keys("Gemeente Voorbeeld", "gemeente")
+    org.allow_email_otp = True
+    lines = ["Demo-organisatie 'Gemeente Voorbeeld' aangemaakt. Inloggegevens (alleen voor de demo):", ""]
+    created = {}
+    for email, name, role in DEMO_USERS:
+        password = _demo_password()
+        user = users.new_user(org, email, name, role, password=password)
+        user.totp_secret = security.new_totp_secret()
+        user.mfa_method = "totp"
+        created[role] = user
+        lines.append(f"  {role:<10} {email:<28} wachtwoord: {password}")
+        lines.append(f"  {'':<10} TOTP-sleutel (voer in in een authenticator-app): {user.totp_secret}")
+    db.session.commit()
+    from . import dossiers
+
+    dossier = dossiers.create_demo_dossier(org, created["candidate"], created["reviewer"])
+    lines += ["", f"  De kandidaat heeft een dossier '{dossier.function_title}' klaarstaan.",
+              "  Geen authenticator-app bij de hand? 'integrity-tool demo-code EMAIL' toont de huidige code",
+              "  voor een demo-gebruiker (werkt alleen voor de demo-organisatie)."]
+    return "\n".join(lines)

@@ -1,0 +1,456 @@
+"""Belangenkruising: the organisation's own relations against what a candidate entered.
+
+Two parts:
+- ``parse_relations`` / ``replace_relations``: the griffier uploads the list (CSV with ``;`` or
+  ``,``, or XLSX). Every row is checked; one bad row rejects the whole file with a message naming
+  row and column, so a half-imported list never exists.
+- ``match_answers``: pure and fast. KvK numbers match exactly; organisation names match after
+  normalisation (case, accents, punctuation, legal forms) and only when the normalised name is
+  distinctive (long enough, not made of generic words only).
+
+Which answers are compared is explicit in ``MATCH_FIELDS`` (the questionnaire schema has no
+marker for it), plus every question of type ``kvk`` wherever it appears.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from ..questionnaire.model import Questionnaire
+from .errors import InvalidInput
+
+# (repeat id or None for a top-level question, question id, kind, theme). KvK fields come first:
+# a relation found by KvK number and by name in the same item is reported once, as a KvK match.
+MATCH_FIELDS: tuple[tuple[str | None, str, str, str], ...] = (
+    ("nevenfuncties", "kvk", "kvk", "nevenfuncties"),
+    ("ondernemingen", "kvk", "kvk", "belangen"),
+    ("relaties", "kvk", "kvk", "relaties"),
+    ("nevenfuncties", "organisatie", "naam", "nevenfuncties"),
+    ("ondernemingen", "naam", "naam", "belangen"),
+    ("relaties", "organisatie", "naam", "relaties"),
+    (None, "werkgever", "naam", "hoofdfunctie"),
+)
+REPEAT_THEMES = {"nevenfuncties": "nevenfuncties", "ondernemingen": "belangen", "relaties": "relaties"}
+ITEM_WORDS = {"nevenfuncties": "Nevenfunctie", "ondernemingen": "Onderneming", "relaties": "Relatie van de kandidaat",
+              None: "Werkgever"}
+
+CATEGORIES = {
+    "leverancier": "leverancier", "leveranciers": "leverancier",
+    "subsidieontvanger": "subsidieontvanger", "subsidieontvangers": "subsidieontvanger",
+    "verbonden partij": "verbonden partij", "verbonden partijen": "verbonden partij",
+    "vergunninghouder": "vergunninghouder", "vergunninghouders": "vergunninghouder",
+    "overig": "overig", "overige": "overig", "anders": "overig", "other": "overig",
+}
+ALLOWED_CATEGORIES = "leverancier, subsidieontvanger, verbonden partij, vergunninghouder, overig"
+
+# Legal forms and their written-out variants, removed before comparing (after dots are dropped).
+LEGAL_FORMS = frozenset({
+    "bv", "nv", "vof", "cv", "ua", "wa", "ba", "ev", "bva", "stichting", "stg", "vereniging", "ver",
+    "cooperatie", "coop", "holding", "eenmanszaak", "maatschap", "ltd", "gmbh", "inc", "llc", "sa",
+})
+LEGAL_PHRASES = ("besloten vennootschap", "naamloze vennootschap", "vennootschap onder firma",
+                 "commanditaire vennootschap", "met beperkte aansprakelijkheid", "met uitgesloten aansprakelijkheid",
+                 "onderlinge waarborgmaatschappij")
+# Words that say nothing about which organisation it is: a name of only these never matches.
+GENERIC_TOKENS = frozenset({
+    "de", "het", "een", "en", "van", "der", "den", "te", "in", "op", "voor", "t", "s", "the", "and", "of",
+    "groep", "group", "holding", "nederland", "nederlandse", "nl", "beheer", "bedrijf", "bedrijven",
+    "services", "service", "diensten", "international", "internationaal", "gemeente", "provincie",
+    "management", "advies", "consultancy", "projecten", "vastgoed", "investments", "participaties",
+    "onderneming", "bouw", "zorg", "partners", "company",
+})
+MIN_NAME_LENGTH = 4  # characters of the normalised name without spaces
+
+_DOT = re.compile(r"\.")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_WORD = re.compile(r"[\W_]+")
+_KVK = re.compile(r"^\d{8}$")
+MAX_ROWS = 100_000
+MAX_ERRORS = 10
+
+
+def normalise_name(name: Any) -> str:
+    """Casefold, strip accents and punctuation, drop legal forms: 'Coöperatie De Vries U.A.' -> 'de vries'."""
+    if not isinstance(name, str):
+        return ""
+    text = name.casefold()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    text = text.replace("&", " en ").replace("'t ", "het ")
+    text = _DOT.sub("", text)  # "B.V." -> "bv", "U.A." -> "ua"
+    text = _NON_WORD.sub(" ", text)
+    if "vennootschap" in text or "aansprakelijk" in text or "waarborg" in text:
+        text = f" {text} "
+        for phrase in LEGAL_PHRASES:
+            text = text.replace(f" {phrase} ", " ")
+    return " ".join([t for t in text.split() if t not in LEGAL_FORMS])
+
+
+def is_distinctive(normalised: str) -> bool:
+    """Long enough and not only generic words: 'de', 'groep nederland' and 'ab' never match."""
+    if len(normalised.replace(" ", "")) < MIN_NAME_LENGTH:
+        return False
+    return any(t not in GENERIC_TOKENS and len(t) >= 2 for t in normalised.split())
+
+
+def clean_kvk(value: Any) -> str:
+    """Digits of a KvK number as entered ('1234 5678' -> '12345678'); '' when empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return re.sub(r"[\s.\-]", "", str(value).strip())
+
+
+@dataclass(frozen=True)
+class RelationRef:
+    name: str
+    kvk: str | None
+    category: str
+
+    def to_dict(self) -> dict:
+        return {"naam": self.name, "kvk": self.kvk, "categorie": self.category}
+
+
+@dataclass
+class RelationsIndex:
+    by_kvk: dict[str, list[RelationRef]] = field(default_factory=dict)
+    by_name: dict[str, list[RelationRef]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len({id(r) for refs in (*self.by_kvk.values(), *self.by_name.values()) for r in refs})
+
+
+def build_index(rows: Iterable[tuple[str, str | None, str | None, str | None]]) -> RelationsIndex:
+    """Rows of (name, kvk, category, normalised name or None to compute it)."""
+    index = RelationsIndex()
+    for name, kvk, category, normalised in rows:
+        ref = RelationRef(name, kvk or None, category or "overig")
+        if kvk:
+            index.by_kvk.setdefault(kvk, []).append(ref)
+        norm = normalised if normalised is not None else normalise_name(name)
+        if norm and is_distinctive(norm):
+            index.by_name.setdefault(norm, []).append(ref)
+    return index
+
+
+@dataclass(frozen=True)
+class Match:
+    path: str               # "nevenfuncties.kvk"
+    theme: str
+    item_index: int | None
+    method: str              # "kvk" | "naam"
+    value: str               # what the candidate entered
+    entry_label: str         # the organisation name the candidate entered (or the KvK number)
+    relation: RelationRef
+
+
+def _fields(questionnaire: Questionnaire | None) -> list[tuple[str | None, str, str, str]]:
+    """MATCH_FIELDS plus every kvk question the questionnaire has (if one is given)."""
+    fields = list(MATCH_FIELDS)
+    if questionnaire is not None:
+        known = {(r, q) for r, q, _k, _t in fields}
+        for top in questionnaire.top_questions():
+            if top.type == "kvk" and (None, top.id) not in known:
+                fields.append((None, top.id, "kvk", "belangen"))
+            for sub in top.questions:
+                if sub.type == "kvk" and (top.id, sub.id) not in known:
+                    fields.append((top.id, sub.id, "kvk", REPEAT_THEMES.get(top.id, "belangen")))
+    return fields
+
+
+def _entries(answers: dict, fields) -> Iterable[tuple[str, str, int | None, str, str, dict | None]]:
+    """(path, theme, item index, kind, value, item) for every non-empty matched answer."""
+    for repeat, qid, kind, theme in fields:
+        if repeat is None:
+            value = answers.get(qid)
+            if isinstance(value, str) and value.strip():
+                yield qid, theme, None, kind, value, None
+            continue
+        items = answers.get(repeat)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                value = item.get(qid)
+                if isinstance(value, (str, int)) and str(value).strip():
+                    yield f"{repeat}.{qid}", theme, i, kind, str(value), item
+
+
+def _label(repeat: str | None, item: dict | None, value: str) -> str:
+    """The organisation the entry is about (never a person's name from the relaties section)."""
+    if item:
+        org = item.get("organisatie")
+        if isinstance(org, str) and org.strip():
+            return org.strip()
+        name = item.get("naam")
+        if repeat == "ondernemingen" and isinstance(name, str) and name.strip():
+            return name.strip()
+    return value.strip()
+
+
+def match_answers(answers: Any, questionnaire: Questionnaire | None, index: RelationsIndex) -> list[Match]:
+    """Every relation a candidate's answers point at; one Match per (item, relation). Pure."""
+    if not isinstance(answers, dict) or not (index.by_kvk or index.by_name):
+        return []
+    out: list[Match] = []
+    seen: set[tuple[str | None, int | None, RelationRef]] = set()
+    for path, theme, i, kind, value, item in _entries(answers, _fields(questionnaire)):
+        if kind == "kvk":
+            refs = index.by_kvk.get(clean_kvk(value), ())
+        else:
+            norm = normalise_name(value)
+            refs = index.by_name.get(norm, ()) if is_distinctive(norm) else ()
+        repeat = path.split(".")[0] if "." in path else None
+        for ref in refs:
+            key = (repeat or path, i, ref)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Match(path, theme, i, kind, value, _label(repeat, item, value), ref))
+    return out
+
+
+# --- parsing an upload -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParsedRelation:
+    name: str
+    normalised_name: str
+    kvk: str | None
+    category: str
+
+
+class UploadError(ValueError):
+    """The file was rejected; ``errors`` are Dutch messages naming row and column."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UploadError(["Het bestand kan niet worden gelezen: gebruik UTF-8 of een Excel-bestand (.xlsx)."])
+
+
+def _csv_rows(data: bytes) -> list[list[Any]]:
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise UploadError([f"Het CSV-bestand is ongeldig: {exc}."]) from None
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+        raise UploadError(["Het bestand kan niet worden gelezen als Excel-bestand (.xlsx)."]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _header(row: list[Any], number: int) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for i, value in enumerate(row):
+        name = _cell(value).casefold()
+        if name and name not in columns:
+            columns[name] = i
+    if "naam" not in columns:
+        found = ", ".join(f"'{_cell(v)}'" for v in row if _cell(v)) or "geen"
+        raise UploadError([f"Rij {number}: de kolom 'naam' ontbreekt. Verwacht: naam, kvk (optioneel), categorie. "
+                           f"Gevonden kolommen: {found}."])
+    return columns
+
+
+def _row(cells: list[Any], number: int, columns: dict[str, int], errors: list[str]) -> ParsedRelation | None:
+    def get(col: str) -> str:
+        i = columns.get(col)
+        return _cell(cells[i]) if i is not None and i < len(cells) else ""
+
+    name, kvk_raw, category_raw = get("naam"), get("kvk"), get("categorie")
+    problems = []
+    if not name:
+        problems.append(f"Rij {number}, kolom 'naam': de naam ontbreekt")
+    elif len(name) > 300:
+        problems.append(f"Rij {number}, kolom 'naam': de naam is langer dan 300 tekens")
+    kvk = clean_kvk(kvk_raw) if kvk_raw else ""
+    if kvk and not _KVK.match(kvk):
+        message = f"Rij {number}, kolom 'kvk': '{kvk_raw[:40]}' is geen KvK-nummer van 8 cijfers"
+        if kvk.isdigit() and len(kvk) < 8:
+            message += " (let op: Excel laat voorloopnullen weg; zet de kolom op 'Tekst')"
+        problems.append(message)
+    category = CATEGORIES.get(" ".join(category_raw.casefold().split()), None) if category_raw else "overig"
+    if category is None:
+        problems.append(f"Rij {number}, kolom 'categorie': '{category_raw[:60]}' is geen bekende categorie. "
+                        f"Kies uit: {ALLOWED_CATEGORIES}")
+    if problems:
+        errors.extend(problems)
+        return None
+    return ParsedRelation(name, normalise_name(name), kvk or None, category)
+
+
+def parse_relations(filename: str, data: bytes) -> list[ParsedRelation]:
+    """All rows of an uploaded list, or UploadError listing (up to 10) bad rows and columns."""
+    name = (filename or "").lower()
+    if not data:
+        raise UploadError(["Het bestand is leeg."])
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(data)
+    elif name.endswith((".csv", ".txt")):
+        rows = _csv_rows(data)
+    else:
+        raise UploadError(["Kies een CSV-bestand (.csv) of een Excel-bestand (.xlsx)."])
+    # Spreadsheet row numbers are kept for the messages, also when blank lines are skipped.
+    numbered = [(n, r) for n, r in enumerate(rows or [], start=1) if r and any(_cell(v) for v in r)]
+    if not numbered:
+        raise UploadError(["Het bestand is leeg."])
+    header_number, header = numbered[0]
+    columns = _header(header, header_number)
+    if len(numbered) - 1 > MAX_ROWS:
+        raise UploadError([f"Het bestand heeft meer dan {MAX_ROWS:,} rijen.".replace(",", ".")])
+    errors: list[str] = []
+    parsed: list[ParsedRelation] = []
+    for number, cells in numbered[1:]:
+        relation = _row(cells, number, columns, errors)
+        if relation is not None:
+            parsed.append(relation)
+        if len(errors) >= MAX_ERRORS:
+            errors.append("Er zijn meer fouten; herstel deze eerst.")
+            break
+    if errors:
+        raise UploadError(errors)
+    if not parsed:
+        raise UploadError(["Het bestand bevat geen relaties onder de kopregel."])
+    return parsed
+
+
+# --- storage and the reviewer's findings ---------------------------------------------------------
+
+class UploadRejected(InvalidInput):
+    """Nothing was stored; ``errors`` name the rows and columns."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(" ".join(e.rstrip(".") + "." for e in errors))
+        self.errors = errors
+
+
+def replace_relations(actor, filename: str, data: bytes):
+    """Validate the whole file, then replace the organisation's list in one transaction."""
+    from sqlalchemy import delete, insert
+
+    from .. import audit
+    from ..models import Relation, RelationUpload, db
+    try:
+        parsed = parse_relations(filename, data)
+    except UploadError as exc:
+        raise UploadRejected(exc.errors) from None
+    org_id = actor.organisation_id
+    db.session.execute(delete(Relation).where(Relation.organisation_id == org_id))
+    db.session.execute(delete(RelationUpload).where(RelationUpload.organisation_id == org_id))
+    upload = RelationUpload(organisation_id=org_id, filename=(filename or "")[-255:], row_count=len(parsed),
+                            uploaded_by_id=actor.id)
+    db.session.add(upload)
+    db.session.flush()
+    db.session.execute(insert(Relation), [
+        {"organisation_id": org_id, "upload_id": upload.id, "name": r.name, "normalised_name": r.normalised_name[:300],
+         "kvk": r.kvk, "category": r.category} for r in parsed
+    ])
+    audit.record("relaties.geupload", actor=actor, bestand=upload.filename, rijen=len(parsed))
+    db.session.commit()
+    return upload
+
+
+def relations_index(organisation_id: int) -> RelationsIndex:
+    """The organisation's current list as a lookup index (stored normalised names are reused)."""
+    from sqlalchemy import select
+
+    from ..models import Relation, db
+
+    rows = db.session.execute(
+        select(Relation.name, Relation.kvk, Relation.category, Relation.normalised_name)
+        .where(Relation.organisation_id == organisation_id)
+    ).all()
+    return build_index(rows)
+
+
+def _answers_of(dossier) -> dict:
+    """The answers the reviewer assesses: the latest submission, else the working copy."""
+    from sqlalchemy import select
+
+    from ..models import Submission, db
+
+    payload = db.session.scalar(select(Submission.payload).where(Submission.dossier_id == dossier.id)
+                                .order_by(Submission.number.desc()).limit(1))
+    if isinstance(payload, dict) and isinstance(payload.get("answers"), dict):
+        return payload["answers"]
+    return dossier.answers if isinstance(dossier.answers, dict) else {}
+
+
+def crosscheck_findings(dossier, index: RelationsIndex | None = None) -> list[dict]:
+    """Finding-like dicts (level 'hoog') for every relation the dossier's answers point at."""
+    from . import runtime
+
+    index = index if index is not None else relations_index(dossier.organisation_id)
+    try:
+        questionnaire = runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
+    except KeyError:
+        questionnaire = None
+    findings = []
+    org_name = dossier.organisation.name
+    for n, m in enumerate(match_answers(_answers_of(dossier), questionnaire, index), start=1):
+        repeat = m.path.split(".")[0] if "." in m.path else None
+        what = ITEM_WORDS.get(repeat, "Opgave")
+        via = f"KvK-nummer {m.value}" if m.method == "kvk" else "naam"
+        theme_title = m.theme
+        if questionnaire is not None:
+            try:
+                theme_title = questionnaire.theme(m.theme).title
+            except KeyError:
+                pass
+        findings.append({
+            "key": f"belangenkruising:{n}", "risk_id": "belangenkruising", "theme": m.theme,
+            "theme_title": theme_title, "level": "hoog",
+            "explanation": (f"{what} '{m.entry_label}' (gevonden op {via}) staat op de lijst van relaties van "
+                            f"{org_name} als {m.relation.category}: {m.relation.name}"
+                            + (f" (KvK {m.relation.kvk})" if m.relation.kvk else "") + "."),
+            "legal": "Algemene wet bestuursrecht art. 2:4 (belangenverstrengeling)",
+            "measures": ["verschoning", "nader_gesprek"],
+            "ask": f"Welke band heeft u met {m.relation.name}, en hoe voorkomt u dat u besluit over zaken van "
+                   f"deze organisatie?",
+            "question_ids": [m.path], "item_index": m.item_index,
+            "answers": [[m.path, m.value]], "context": {},
+            "match": m.method, "relation": m.relation.to_dict(),
+        })
+    return findings

@@ -1,0 +1,255 @@
+"""Beheersmaatregelen: proposing (from the catalogue or custom), the candidate's acceptance,
+follow-up during the term (completion, overview, reminders)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
+                      utcnow)
+from . import runtime, workflow
+from .errors import InvalidInput, NotFound, StateError
+from .review import (clean_text, ensure_reviewable, latest_submission, notify_candidate, reviewed_findings,
+                     submission_findings)
+
+S = DossierStatus
+OWNERS = ("candidate", "reviewer", "griffier")
+
+
+def measures_of(dossier: Dossier) -> list[MeasureAgreement]:
+    return list(db.session.scalars(select(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id)
+                                   .order_by(MeasureAgreement.id)))
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    catalogue_id: str
+    title: str
+    description: str
+    owner: str
+    due_date: date
+    finding_key: str
+    finding_label: str
+
+
+def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]:
+    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding."""
+    today = today or date.today()
+    catalogue = runtime.catalog().measures
+    out = []
+    for item in reviewed_findings(dossier):
+        if item.dismissed:
+            continue
+        for mid in item.finding.measures:
+            m = catalogue.get(mid)
+            if m is None:
+                continue
+            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict()), m.default_owner,
+                                  today + timedelta(days=m.typical_deadline_days), item.key,
+                                  item.finding.explanation[:160]))
+    return out
+
+
+def propose_measure(user: User, dossier: Dossier, *, title: str, description: str, owner: str,
+                    due_date: date | None, finding_keys: list[str] | None = None, mentionable: bool = False,
+                    catalogue_id: str | None = None, ip: str | None = None) -> MeasureAgreement:
+    """Draft a measure; it reaches the candidate with ``send_to_candidate`` (workflow propose_measures)."""
+    ensure_reviewable(dossier)
+    if owner not in OWNERS:
+        raise InvalidInput("Kies wie de maatregel uitvoert: kandidaat, beoordelaar of griffier.")
+    if due_date is None:
+        raise InvalidInput("Vul een uiterste datum in.")
+    if catalogue_id and catalogue_id not in runtime.catalog().measures:
+        raise InvalidInput("Onbekende maatregel uit de catalogus.")
+    known = {f.key for f in submission_findings(latest_submission(dossier))}
+    keys = [k for k in dict.fromkeys(finding_keys or []) if k]
+    if any(k not in known for k in keys):
+        raise InvalidInput("Een gekoppelde bevinding hoort niet bij dit dossier.")
+    measure = MeasureAgreement(
+        dossier_id=dossier.id, catalogue_id=catalogue_id or None, title=clean_text(title, "een titel", limit=300),
+        description=clean_text(description, "een omschrijving"), finding_keys=keys, owner=owner,
+        due_date=due_date, mentionable=bool(mentionable), status=MeasureStatus.voorgesteld, created_by_id=user.id,
+    )
+    db.session.add(measure)
+    db.session.flush()
+    audit.record("maatregel.voorgesteld", actor=user, dossier=dossier, ip=ip, maatregel=measure.public_id,
+                 catalogus=catalogue_id or "eigen")
+    db.session.commit()
+    return measure
+
+
+def _measure_in(dossier: Dossier, measure_id: str) -> MeasureAgreement:
+    measure = db.session.scalar(select(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id,
+                                                               MeasureAgreement.public_id == (measure_id or "")))
+    if measure is None:
+        raise NotFound()
+    return measure
+
+
+def remove_measure(user: User, dossier: Dossier, measure_id: str, *, ip: str | None = None) -> None:
+    ensure_reviewable(dossier)
+    measure = _measure_in(dossier, measure_id)
+    if measure.status == MeasureStatus.geaccepteerd:
+        raise StateError("De kandidaat heeft deze maatregel al geaccepteerd; verwijderen is niet meer mogelijk.")
+    db.session.delete(measure)
+    audit.record("maatregel.verwijderd", actor=user, dossier=dossier, ip=ip, maatregel=measure_id)
+    db.session.commit()
+
+
+def send_to_candidate(user: User, dossier: Dossier, *, ip: str | None = None) -> int:
+    """Workflow 'propose_measures': the candidate sees the measures and accepts or responds."""
+    ensure_reviewable(dossier)
+    pending = [m for m in measures_of(dossier) if m.status in (MeasureStatus.voorgesteld, MeasureStatus.gereageerd)]
+    if not pending:
+        raise InvalidInput("Stel eerst ten minste één maatregel op.")
+    workflow.transition(dossier, "propose_measures")
+    audit.record("maatregelen.voorgelegd", actor=user, dossier=dossier, ip=ip, aantal=len(pending))
+    db.session.commit()
+    notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
+                     "De {title} stelt naar aanleiding van uw risicoanalyse maatregelen voor. Log in om ze te "
+                     "bekijken en te accepteren of erop te reageren.", "/kandidaat/maatregelen/")
+    return len(pending)
+
+
+def respond(candidate: User, measure_id: str, *, accept: bool, response: str = "",
+            ip: str | None = None) -> MeasureAgreement:
+    """The candidate accepts a proposed measure (time recorded) or responds to it."""
+    measure = db.session.scalar(select(MeasureAgreement).join(Dossier).where(
+        MeasureAgreement.public_id == (measure_id or ""), Dossier.candidate_id == candidate.id,
+        Dossier.organisation_id == candidate.organisation_id))
+    if measure is None or candidate.role != Role.candidate:
+        raise NotFound()
+    dossier = measure.dossier
+    if dossier.status != S.maatregelen_voorgesteld:
+        raise StateError("U kunt nu niet (meer) reageren op deze maatregel.")
+    if measure.status == MeasureStatus.geaccepteerd:
+        raise StateError("U heeft deze maatregel al geaccepteerd.")
+    if accept:
+        measure.status = MeasureStatus.geaccepteerd
+        measure.accepted_at = utcnow()
+        if response.strip():
+            measure.candidate_response = clean_text(response, "uw reactie")
+        action = "maatregel.geaccepteerd"
+    else:
+        measure.candidate_response = clean_text(response, "uw reactie")
+        measure.status = MeasureStatus.gereageerd
+        action = "maatregel.gereageerd"
+    audit.record(action, actor=candidate, dossier=dossier, ip=ip, maatregel=measure.public_id)
+    db.session.commit()
+    return measure
+
+
+# --- follow-up during the term -------------------------------------------------------------------
+
+def follow_up_state(measure: MeasureAgreement, today: date) -> str:
+    if measure.status == MeasureStatus.uitgevoerd:
+        return "uitgevoerd"
+    return "verlopen" if measure.is_overdue(today) else "open"
+
+
+FOLLOW_UP_LABELS = {"open": "Open", "uitgevoerd": "Uitgevoerd", "verlopen": "Verlopen"}
+
+
+def overview(user: User, state: str | None = None, today: date | None = None) -> list[tuple[MeasureAgreement, str]]:
+    """Agreed measures of signed-off dossiers of the user's organisation, with open/uitgevoerd/verlopen."""
+    if user.role not in (Role.reviewer, Role.griffier):
+        raise NotFound()
+    today = today or date.today()
+    rows = db.session.scalars(
+        select(MeasureAgreement).join(Dossier)
+        .where(Dossier.organisation_id == user.organisation_id, Dossier.status == S.afgerond,
+               Dossier.purged_at.is_(None))
+        .order_by(MeasureAgreement.due_date, MeasureAgreement.id))
+    out = [(m, follow_up_state(m, today)) for m in rows]
+    return [r for r in out if not state or r[1] == state]
+
+
+def _may_complete(user: User, measure: MeasureAgreement) -> bool:
+    dossier = measure.dossier
+    if user.organisation_id != dossier.organisation_id:
+        return False
+    if user.role == Role.candidate:
+        return dossier.candidate_id == user.id and measure.owner == "candidate"
+    if user.role == Role.reviewer:
+        return True  # the reviewer supervises all agreements
+    if user.role == Role.griffier:
+        return measure.owner == "griffier"
+    return False
+
+
+def complete(user: User, measure_id: str, note: str, *, ip: str | None = None) -> MeasureAgreement:
+    """The owner records that a measure was carried out. Allowed after sign-off: it is follow-up,
+    not a change of the signed dossier."""
+    measure = db.session.scalar(select(MeasureAgreement).where(MeasureAgreement.public_id == (measure_id or "")))
+    if measure is None or not _may_complete(user, measure):
+        raise NotFound()
+    if measure.dossier.status != S.afgerond:
+        raise StateError("Een maatregel kan pas als uitgevoerd worden gemeld nadat het dossier is afgerond.")
+    if measure.status == MeasureStatus.uitgevoerd:
+        raise StateError("Deze maatregel is al als uitgevoerd gemeld.")
+    measure.completion_note = clean_text(note, "een toelichting bij de uitvoering", limit=4000)
+    measure.completed_at = utcnow()
+    measure.status = MeasureStatus.uitgevoerd
+    audit.record("maatregel.uitgevoerd", actor=user, dossier=measure.dossier, ip=ip, maatregel=measure.public_id)
+    db.session.commit()
+    return measure
+
+
+def _recipients(measure: MeasureAgreement) -> list[User]:
+    dossier = measure.dossier
+    if measure.owner == "candidate":
+        return [dossier.candidate] if dossier.candidate.active else []
+    if measure.owner == "reviewer" and dossier.reviewer is not None and dossier.reviewer.active:
+        return [dossier.reviewer]
+    role = Role.griffier if measure.owner == "griffier" else Role.reviewer
+    return list(db.session.scalars(select(User).where(User.organisation_id == dossier.organisation_id,
+                                                      User.role == role, User.active.is_(True))))
+
+
+def send_reminders(days: int = 14, today: date | None = None) -> tuple[int, int]:
+    """Mail the owners of measures due within ``days`` or overdue; at most once per measure per day.
+
+    The MeasureReminder row (unique per measure and day) is written in the same transaction as the
+    send, so a second run on the same day (or a parallel one) sends nothing. Returns (sent, skipped).
+    """
+    today = today or date.today()
+    due = list(db.session.scalars(
+        select(MeasureAgreement).join(Dossier)
+        .where(Dossier.status == S.afgerond, Dossier.purged_at.is_(None),
+               MeasureAgreement.status != MeasureStatus.uitgevoerd, MeasureAgreement.due_date.is_not(None),
+               MeasureAgreement.due_date <= today + timedelta(days=days))
+        .order_by(MeasureAgreement.id)))
+    sent = skipped = 0
+    for measure in due:
+        recipients = _recipients(measure)
+        if not recipients:
+            skipped += 1
+            continue
+        try:
+            db.session.add(MeasureReminder(measure_id=measure.id, sent_on=today))
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            skipped += 1
+            continue
+        overdue = measure.is_overdue(today)
+        try:
+            for user in recipients:
+                runtime.send_mail(user.email, "reminder", "Herinnering: maatregel risicoanalyse integriteit",
+                                  language=user.language, user=user, measure=measure, overdue=overdue, today=today,
+                                  organisation=measure.dossier.organisation.name,
+                                  link=runtime.external_url("/kandidaat/maatregelen/" if user.role == Role.candidate
+                                                            else "/beoordeling/maatregelen"))
+        except OSError:  # mail server down: no ledger row, so the next run tries again
+            db.session.rollback()
+            skipped += 1
+            continue
+        audit.record("maatregel.herinnering", dossier=measure.dossier, maatregel=measure.public_id,
+                     verlopen=overdue, ontvangers=len(recipients))
+        db.session.commit()
+        sent += 1
+    return sent, skipped

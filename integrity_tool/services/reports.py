@@ -1,0 +1,305 @@
+"""The signed PDF reports: view-models from the signed-off dossier, render + sign + store at
+sign-off, scoped downloads, and verification of an uploaded PDF.
+
+``render_and_store`` adds the Report rows to the caller's transaction and does not commit: the
+sign-off either produces both signed documents or nothing at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from .. import audit
+from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureStatus, Organisation, Report, Role, User,
+                      db)
+from ..scoring import OUTCOME_LABELS
+from . import orgsetup, runtime, scoping
+from .errors import NotFound
+from .review import (clarifications, comments_by_target, gesprekken, latest_submission, questionnaire_for,
+                     reviewed_findings, submission_answers)
+
+KINDS = {"vertrouwelijk": "V", "samenvatting": "S"}
+DOC_NUMBER = re.compile(r"^RI-\d{4}-\d{6,}-[VS]$")
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def document_number(dossier: Dossier, kind: str) -> str:
+    year = (dossier.signed_off_at or dossier.created_at or datetime.now()).year
+    return f"RI-{year}-{dossier.id:06d}-{KINDS[kind]}"
+
+
+def _utc(dt: datetime | None) -> datetime | None:
+    return dt.replace(tzinfo=timezone.utc) if dt is not None and dt.tzinfo is None else dt
+
+
+# --- view-model -----------------------------------------------------------------------------------
+
+def _sections(questionnaire, answers: dict):
+    from ..pdf import AnswerRow, RepeatTable, SectionView
+    from ..questionnaire import display_value, prune_hidden
+
+    pruned = prune_hidden(questionnaire, answers)
+    out = []
+    for section in questionnaire.sections:
+        rows, repeats = [], []
+        for q in section.questions:
+            value = pruned.get(q.id)
+            if value is None or value == "" or value == []:
+                continue
+            if q.type == "repeat" and isinstance(value, list):
+                items = [item for item in value if isinstance(item, dict)]
+                # Columns nobody answered (e.g. optional or hidden sub-questions) only narrow the table.
+                subs = [s for s in q.questions if any(item.get(s.id) not in (None, "", []) for item in items)]
+                repeats.append(RepeatTable(q.label, tuple(s.label for s in subs), tuple(
+                    tuple(display_value(s, item.get(s.id)) for s in subs) for item in items)))
+            else:
+                rows.append(AnswerRow(q.label, display_value(q, value)))
+        if rows or repeats:
+            out.append(SectionView(section.title, tuple(rows), tuple(repeats)))
+    return tuple(out)
+
+
+def public_nevenfuncties(questionnaire, answers: dict) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Headers and rows of the public fields (``public: true``) of the nevenfuncties repeat."""
+    from ..questionnaire import display_value, prune_hidden
+
+    pruned = prune_hidden(questionnaire, answers)
+    for q in questionnaire.top_questions():
+        if q.type != "repeat" or "nevenfunctie" not in q.id:
+            continue
+        subs = [s for s in q.questions if s.public]
+        if not subs:
+            continue
+        rows = tuple(tuple(display_value(s, item.get(s.id)) for s in subs)
+                     for item in pruned.get(q.id) or [] if isinstance(item, dict))
+        return tuple(s.label for s in subs), rows
+    return ("Nevenfunctie",), ()
+
+
+def build_report_data(dossier: Dossier, kind: str):
+    """The renderer's view-model from the signed-off snapshot. The summary gets only public data."""
+    from ..pdf import ClarificationView, CommentView, FindingView, MeasureView, ReportData
+
+    sub = latest_submission(dossier)
+    questionnaire = questionnaire_for(sub or dossier)
+    answers = submission_answers(sub)
+    org = dossier.organisation
+    labels = dict(org.labels)
+    measures = [m for m in db.session.scalars(select(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id)
+                                              .order_by(MeasureAgreement.due_date, MeasureAgreement.id))]
+    if kind == "samenvatting":
+        measures = [m for m in measures if m.mentionable and m.status == MeasureStatus.geaccepteerd]
+    measure_views = tuple(MeasureView(m.title, m.description if kind == "vertrouwelijk" else "", m.owner_label,
+                                      m.due_date, bool(m.mentionable), _status_label(m), _utc(m.accepted_at))
+                          for m in measures)
+    talks = gesprekken(dossier)
+    common = dict(
+        document_number=document_number(dossier, kind), organisation_name=org.name,
+        organisation_kind=org.kind.value, labels=labels, candidate_name=dossier.candidate.name,
+        function_title=dossier.function_title, portfolio=dossier.portfolio or "",
+        questionnaire_title=questionnaire.title if questionnaire else dossier.questionnaire_id,
+        questionnaire_version=dossier.questionnaire_version, questionnaire_hash=dossier.questionnaire_hash,
+        submitted_at=_utc(sub.created_at if sub else dossier.submitted_at),
+        gesprek_at=talks[-1].held_on if talks else None, signed_off_at=_utc(dossier.signed_off_at),
+        reviewer_name=dossier.signed_off_by.name if dossier.signed_off_by else "",
+        outcome=dossier.outcome or "", outcome_label=OUTCOME_LABELS.get(dossier.outcome or "", ""),
+        conclusion=dossier.conclusion or "", measures=measure_views,
+        verify_url=runtime.external_url(f"/verificatie/{document_number(dossier, kind)}"),
+    )
+    if kind == "samenvatting":
+        headers, rows = public_nevenfuncties(questionnaire, answers) if questionnaire else (("Nevenfunctie",), ())
+        return ReportData(**common, public_nevenfuncties=rows, public_nevenfunctie_headers=headers)
+    comments = comments_by_target(dossier)
+    findings = tuple(_finding_view(item, FindingView, CommentView) for item in reviewed_findings(dossier, sub))
+    general = tuple(CommentView(c.author.name, _utc(c.created_at), _target_label(target, questionnaire), c.body)
+                    for target, items in comments.items() if target.startswith("question:") for c in items)
+    return ReportData(
+        **common, findings=findings, sections=_sections(questionnaire, answers) if questionnaire else (),
+        clarifications=tuple(ClarificationView(_utc(c.created_at), c.question, _utc(c.answered_at), c.response or "")
+                             for c in clarifications(dossier)),
+        comments=general, declaration_name=(sub.declaration_name or "") if sub else "",
+        declaration_at=_utc(sub.created_at) if sub else None,
+        gesprek_participants="\n".join(t.participants for t in talks),
+        gesprek_notes="\n\n".join(f"{t.held_on:%d-%m-%Y}: {t.notes}" for t in talks),
+    )
+
+
+def _status_label(m: MeasureAgreement) -> str:
+    from ..models import MEASURE_STATUS_LABELS
+
+    return MEASURE_STATUS_LABELS.get(m.status, "").lower()
+
+
+def _target_label(target: str, questionnaire) -> str:
+    qid = target.partition(":")[2]
+    try:
+        return questionnaire.question(qid).label if questionnaire else qid
+    except KeyError:
+        return qid
+
+
+def _finding_view(item, FindingView, CommentView):
+    last = item.last_decision
+    return FindingView(
+        theme_title=item.finding.theme_title, level=item.level or item.original_level,
+        explanation=item.finding.explanation, legal=item.finding.legal,
+        original_level=item.original_level if last is not None and (item.changed or item.dismissed) else None,
+        level_justification=last.justification if last is not None else None, dismissed=item.dismissed,
+        answers=tuple(tuple(p) for p in item.finding.answers),
+        comments=tuple(CommentView(c.author.name, _utc(c.created_at), "bevinding", c.body) for c in item.comments),
+    )
+
+
+# --- render, sign, store ------------------------------------------------------------------------
+
+def _sign(dossier: Dossier, pdf: bytes, kind: str) -> bytes:
+    from .. import signing
+
+    org = dossier.organisation
+    configured = runtime.config("SIGNING_P12")
+    p12 = Path(configured) if configured else orgsetup.ensure_org_keys(org).p12_path
+    reason = ("Vertrouwelijk rapport" if kind == "vertrouwelijk" else org.labels["summary_title"]) + \
+        " risicoanalyse integriteit"
+    return signing.sign_pdf(pdf, p12, orgsetup.signing_passphrase(),
+                            signer_name=f"{dossier.signed_off_by.name} ({org.labels['reviewer_title']})",
+                            reason=reason, location=org.name, timestamp_url=runtime.config("TIMESTAMP_URL"))
+
+
+def render_and_store(dossier: Dossier) -> list[Report]:
+    """Render and sign both documents and add them to the session (the caller commits)."""
+    from ..pdf import render_confidential, render_summary
+
+    reports = []
+    for kind, render in (("vertrouwelijk", render_confidential), ("samenvatting", render_summary)):
+        signed = _sign(dossier, render(build_report_data(dossier, kind)), kind)
+        report = Report(dossier_id=dossier.id, kind=kind, document_number=document_number(dossier, kind),
+                        sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed)
+        db.session.add(report)
+        reports.append(report)
+    db.session.flush()
+    return reports
+
+
+# --- downloads -------------------------------------------------------------------------------------
+
+def allowed_kinds(user: User, dossier: Dossier) -> tuple[str, ...]:
+    if user.organisation_id != dossier.organisation_id:
+        return ()
+    if user.role == Role.reviewer:
+        return ("vertrouwelijk", "samenvatting")
+    if user.role == Role.candidate and dossier.candidate_id == user.id:
+        return ("vertrouwelijk",)
+    if user.role == Role.griffier:
+        return ("samenvatting", "vertrouwelijk") if scoping.can_see_confidential(user, dossier) else ("samenvatting",)
+    return ()
+
+
+def reports_of(dossier: Dossier) -> dict[str, Report]:
+    return {r.kind: r for r in db.session.scalars(select(Report).where(Report.dossier_id == dossier.id))}
+
+
+def download(user: User, public_id: str, kind: str, *, ip: str | None = None) -> tuple[str, bytes]:
+    """(file name, signed bytes) of a report this user may have; audited. 404 for anything else."""
+    if kind not in KINDS:
+        raise NotFound()
+    dossier = scoping.get_dossier(user, public_id, roles=(Role.reviewer, Role.candidate, Role.griffier))
+    if kind not in allowed_kinds(user, dossier) or dossier.status != DossierStatus.afgerond:
+        raise NotFound()
+    report = reports_of(dossier).get(kind)
+    if report is None or report.content is None:
+        raise NotFound()
+    audit.record("rapport.gedownload", actor=user, dossier=dossier, ip=ip, soort=kind,
+                 documentnummer=report.document_number)
+    db.session.commit()
+    name = "vertrouwelijk-rapport" if kind == "vertrouwelijk" else "samenvatting"
+    return f"risicoanalyse-{name}-{report.document_number}.pdf", report.content
+
+
+# --- verification ----------------------------------------------------------------------------------
+
+@dataclass
+class Verification:
+    result: object  # signing.VerificationResult
+    report: Report | None = None
+    organisation: Organisation | None = None
+    registered: bool = False  # the bytes are exactly those we issued under this document number
+    number_known: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.result.ok and self.registered)
+
+    @property
+    def problems(self) -> list[str]:
+        problems = list(self.result.problems)
+        if self.result.signed and not self.number_known:
+            problems.append("Het documentnummer is bij ons niet bekend.")
+        elif self.number_known and not self.registered and not problems:
+            problems.append("Het document wijkt af van het document dat wij onder dit nummer hebben uitgegeven.")
+        return problems
+
+
+def ca_pem(org: Organisation) -> bytes:
+    return orgsetup.ensure_org_keys(org).ca_cert_pem
+
+
+def _extra_roots() -> list[bytes]:
+    roots = []
+    for path in runtime.config("SIGNING_TRUST_ROOTS") or ():
+        try:
+            roots.append(Path(path).read_bytes())
+        except OSError:
+            continue
+    return roots
+
+
+def report_by_number(number: str | None) -> Report | None:
+    if not number or not DOC_NUMBER.match(number):
+        return None
+    return db.session.scalar(select(Report).where(Report.document_number == number))
+
+
+def _document_number_of(data: bytes) -> str | None:
+    """The /DocumentNumber the renderer writes into the PDF's /Info (None if unreadable)."""
+    import io
+    import logging
+    import warnings
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            info = PdfReader(io.BytesIO(data), strict=False).metadata or {}
+            value = info.get("/DocumentNumber")
+    except Exception:  # garbage upload: verify_pdf reports what is wrong
+        return None
+    return str(value)[:60] if value is not None else None
+
+
+def verify_upload(data: bytes) -> Verification:
+    """Verify a PDF against the CA of the organisation that issued its document number, and compare
+    it byte for byte (sha256) with the document we stored. Never raises."""
+    from .. import signing
+
+    if not data or len(data) > MAX_UPLOAD:
+        return Verification(signing.verify_pdf(b"", []))
+    report = report_by_number(_document_number_of(data))
+    if report is not None:
+        org = report.dossier.organisation
+        roots = [ca_pem(org)] + _extra_roots()
+    else:
+        org = None
+        roots = [ca_pem(o) for o in db.session.scalars(select(Organisation))] + _extra_roots()
+    result = signing.verify_pdf(data, roots)
+    registered = report is not None and hashlib.sha256(data).hexdigest() == report.sha256
+    return Verification(result, report, org, registered, report is not None)
+
+
+__all__ = ["build_report_data", "render_and_store", "download", "verify_upload", "document_number"]

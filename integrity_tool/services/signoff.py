@@ -1,0 +1,135 @@
+"""Conclusion and sign-off (bekrachtiging), and addenda after sign-off.
+
+Sign-off is one transaction: the guarded status UPDATE (exactly one of two simultaneous attempts
+wins), rendering and signing both PDFs, and storing them. If rendering or signing fails, all of it
+rolls back and the dossier stays where it was.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .. import audit
+from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
+from ..scoring import OUTCOMES
+from . import reports, runtime, workflow
+from .errors import Conflict, InvalidInput, StateError, Throttled
+from .review import clean_text, ensure_reviewable, reviewed_findings
+from .security import consume_totp
+
+log = logging.getLogger("integrity_tool")
+S = DossierStatus
+MILD_OUTCOMES = ("geen_bijzonderheden", "aandachtspunten")
+CODE_FAILURES_PER_10_MIN = 5
+
+
+def unresolved_blocking(dossier: Dossier) -> list:
+    """Blocking findings the reviewer did not dismiss or lower."""
+    return [i for i in reviewed_findings(dossier) if not i.dismissed and i.level == "blokkerend"]
+
+
+def check_outcome(dossier: Dossier, outcome: str | None) -> None:
+    if outcome not in OUTCOMES:
+        raise InvalidInput("Kies een van de vier uitkomsten.")
+    if outcome in MILD_OUTCOMES and unresolved_blocking(dossier):
+        raise InvalidInput("Er is een blokkerende bevinding die niet is weerlegd of verlaagd. De uitkomst kan dan "
+                           "niet 'geen bijzonderheden' of 'aandachtspunten' zijn.")
+    if outcome == "beheersbaar_met_afspraken" and not _measures(dossier):
+        raise InvalidInput("Bij 'risico's beheersbaar met afspraken' hoort ten minste één afgesproken maatregel.")
+
+
+def _measures(dossier: Dossier) -> list[MeasureAgreement]:
+    return list(db.session.scalars(select(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id)))
+
+
+def save_conclusion(user: User, dossier: Dossier, outcome: str, conclusion: str, *, ip: str | None = None) -> None:
+    ensure_reviewable(dossier)
+    check_outcome(dossier, outcome)
+    dossier.outcome = outcome
+    dossier.conclusion = clean_text(conclusion, "de conclusie")
+    dossier.version = (dossier.version or 0) + 1
+    audit.record("conclusie.opgeslagen", actor=user, dossier=dossier, ip=ip, uitkomst=outcome)
+    db.session.commit()
+
+
+def sign_off_problems(dossier: Dossier) -> list[str]:
+    """What still stands in the way of signing off (shown on the page before the code is asked)."""
+    problems = []
+    if dossier.status not in (S.in_behandeling, S.maatregelen_voorgesteld):
+        problems.append("Het dossier is niet in behandeling.")
+    if not dossier.outcome or not (dossier.conclusion or "").strip():
+        problems.append("Kies een uitkomst en schrijf de conclusie.")
+    else:
+        try:
+            check_outcome(dossier, dossier.outcome)
+        except InvalidInput as exc:
+            problems.append(exc.message)
+    waiting = [m for m in _measures(dossier) if m.status == MeasureStatus.voorgesteld]
+    if dossier.status == S.maatregelen_voorgesteld and waiting:
+        problems.append(f"De kandidaat heeft nog niet gereageerd op {len(waiting)} maatregel(en).")
+    return problems
+
+
+def _check_code(user: User, code: str, ip: str | None) -> None:
+    throttle = runtime.throttle()
+    key = f"signoff:{user.id}"
+    if throttle.count(key, timedelta(minutes=10)) >= CODE_FAILURES_PER_10_MIN:
+        raise Throttled("Te veel onjuiste codes. Wacht tien minuten en probeer het opnieuw.")
+    if user.mfa_method != "totp" or not consume_totp(user, code):
+        db.session.rollback()
+        throttle.hit(key, timedelta(minutes=10))
+        audit.record("afronden.mislukt", actor=user, ip=ip)
+        db.session.commit()
+        raise InvalidInput("De code uit uw authenticator-app is onjuist of al gebruikt. Wacht op de volgende code "
+                           "en probeer het opnieuw.")
+
+
+def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int | None = None,
+             ip: str | None = None) -> list:
+    """Sign off with a fresh TOTP code: freeze the dossier, render, sign and store both reports."""
+    if dossier.status == S.afgerond:
+        raise StateError("Dit dossier is al afgerond.")
+    ensure_reviewable(dossier)
+    if expected_version is not None and expected_version != dossier.version:
+        raise Conflict("Het dossier is intussen gewijzigd (door u in een ander venster of door een collega). "
+                       "Controleer de gegevens en rond opnieuw af.")
+    problems = sign_off_problems(dossier)
+    if problems:
+        raise InvalidInput(" ".join(problems))
+    _check_code(user, code, ip)
+    workflow.transition(dossier, "sign_off", signed_off_at=utcnow(), signed_off_by_id=user.id)
+    try:
+        stored = reports.render_and_store(dossier)
+    except Exception:
+        db.session.rollback()
+        log.exception("rendering or signing the reports failed; sign-off rolled back")
+        raise StateError("Het ondertekenen van de rapporten is mislukt. Het dossier is niet afgerond; er is niets "
+                         "gewijzigd. Probeer het later opnieuw of neem contact op met de beheerder.") from None
+    audit.record("dossier.afgerond", actor=user, dossier=dossier, ip=ip, uitkomst=dossier.outcome,
+                 documenten=[r.document_number for r in stored])
+    db.session.commit()
+    from .review import notify_candidate
+
+    notify_candidate(dossier, "Uw risicoanalyse is afgerond",
+                     "De {title} heeft uw risicoanalyse afgerond. U kunt het vertrouwelijke rapport downloaden "
+                     "na inloggen.", "/kandidaat/maatregelen/")
+    return stored
+
+
+def add_addendum(user: User, dossier: Dossier, body: str, mentionable: bool = False, *,
+                 ip: str | None = None) -> Addendum:
+    """An aanvulling after sign-off: the signed dossier and its reports stay unchanged."""
+    if dossier.status != S.afgerond:
+        raise StateError("Een aanvulling is alleen mogelijk op een afgerond dossier.")
+    addendum = Addendum(dossier_id=dossier.id, body=clean_text(body, "de aanvulling"), mentionable=bool(mentionable),
+                        author_id=user.id)
+    db.session.add(addendum)
+    audit.record("aanvulling.toegevoegd", actor=user, dossier=dossier, ip=ip)
+    db.session.commit()
+    return addendum
+
+
+def addenda(dossier: Dossier) -> list[Addendum]:
+    return list(db.session.scalars(select(Addendum).where(Addendum.dossier_id == dossier.id).order_by(Addendum.id)))

@@ -1,0 +1,199 @@
+"""History of a dossier: the audit timeline, and what changed in the answers between two submissions
+(used after a clarification round and for a herbevestiging)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..models import AuditEvent, Dossier, db
+from ..questionnaire import display_value, fill_placeholders
+
+# Dutch descriptions of audit actions for the timeline (unknown actions are shown as-is).
+ACTION_LABELS = {
+    "dossier.aangemaakt": "Dossier aangemaakt",
+    "dossier.ingediend": "Vragenlijst ingediend",
+    "dossier.opnieuw_ingediend": "Vragenlijst opnieuw ingediend",
+    "dossier.bekeken": "Dossier bekeken",
+    "beoordeling.gestart": "Beoordeling gestart",
+    "bevinding.beoordeeld": "Niveau van een bevinding aangepast",
+    "opmerking.toegevoegd": "Opmerking toegevoegd",
+    "toelichting.gevraagd": "Vraag om toelichting gesteld",
+    "toelichting.beantwoord": "Toelichting gegeven",
+    "gesprek.vastgelegd": "Gesprek vastgelegd",
+    "gespreksleidraad.bekeken": "Gespreksleidraad geopend",
+    "maatregel.voorgesteld": "Maatregel opgesteld",
+    "maatregel.verwijderd": "Maatregel verwijderd",
+    "maatregelen.voorgelegd": "Maatregelen voorgelegd aan de kandidaat",
+    "maatregel.geaccepteerd": "Maatregel geaccepteerd door de kandidaat",
+    "maatregel.gereageerd": "Kandidaat reageerde op een maatregel",
+    "maatregel.uitgevoerd": "Maatregel uitgevoerd",
+    "maatregel.herinnering": "Herinnering verstuurd",
+    "conclusie.opgeslagen": "Conclusie opgeslagen",
+    "dossier.afgerond": "Dossier afgerond en ondertekend",
+    "afronden.mislukt": "Afronden mislukt (onjuiste code)",
+    "rapport.gedownload": "Rapport gedownload",
+    "aanvulling.toegevoegd": "Aanvulling toegevoegd",
+    "herbevestiging.gestart": "Jaarlijkse herbevestiging gestart",
+    "dossier.ingetrokken": "Dossier ingetrokken",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: object
+    actor: str
+    action: str
+    label: str
+    detail: dict
+
+
+def dossier_timeline(dossier: Dossier, limit: int = 1000) -> list[TimelineEntry]:
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)
+                                .order_by(AuditEvent.id.desc()).limit(limit))
+    return [TimelineEntry(e.created_at, _actor_name(e.actor), e.action, ACTION_LABELS.get(e.action, e.action),
+                          e.detail or {}) for e in events]
+
+
+# What counts as someone looking at a candidate's personal data (shown to the candidate, AVG art. 15).
+ACCESS_ACTIONS = ("dossier.bekeken", "gespreksleidraad.bekeken", "rapport.gedownload", "export.audittrail_csv")
+
+
+def access_log(dossier: Dossier, limit: int = 500) -> list[TimelineEntry]:
+    """Who else viewed or downloaded this dossier's personal data, newest first."""
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.dossier_id == dossier.id, AuditEvent.action.in_(ACCESS_ACTIONS),
+                                 (AuditEvent.actor_id != dossier.candidate_id) | AuditEvent.actor_id.is_(None))
+        .order_by(AuditEvent.id.desc()).limit(limit))
+    return [TimelineEntry(e.created_at, _actor_name(e.actor), e.action, ACTION_LABELS.get(e.action, e.action),
+                          {}) for e in events]
+
+
+def _actor_name(actor: str) -> str:
+    """'Naam <e-mail> (rol)' -> 'Naam (rol)': the timeline need not repeat e-mail addresses."""
+    if "<" in actor and ">" in actor:
+        name, _, rest = actor.partition("<")
+        _, _, role = rest.partition(">")
+        return f"{name.strip()}{role}".strip()
+    return actor
+
+
+# --- answer diff ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnswerChange:
+    label: str
+    old: str
+    new: str
+    kind: str  # gewijzigd | toegevoegd | verwijderd
+    item: str = ""  # e.g. "Nevenfunctie 2: Voorzitter bij Stichting X"
+    question_id: str = ""
+
+
+@dataclass
+class SectionChanges:
+    title: str
+    changes: list[AnswerChange] = field(default_factory=list)
+
+
+def _show(question, value) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    return display_value(question, value)
+
+
+def _kind(old: str, new: str) -> str:
+    if not old:
+        return "toegevoegd"
+    if not new:
+        return "verwijderd"
+    return "gewijzigd"
+
+
+def _item_title(repeat, item: dict, index: int) -> str:
+    label = repeat.item_label or ""
+    context = {}
+    for sub in repeat.questions:
+        if item.get(sub.id) not in (None, ""):
+            context[sub.id] = _show(sub, item.get(sub.id))
+    text = fill_placeholders(label, context) if label else ""
+    return f"{repeat.label} – regel {index + 1}" + (f": {text}" if text else "")
+
+
+def _similarity(a: dict, b: dict) -> float:
+    keys = set(a) | set(b)
+    return sum(1 for k in keys if a.get(k) == b.get(k)) / len(keys) if keys else 1.0
+
+
+def _pair_items(old: list, new: list) -> list[tuple[int | None, int | None]]:
+    """Identical items match first (a deletion in the middle is one removal); then items that share
+    most of their fields (an edited item); everything else is a removal or an addition."""
+    pairs: list[tuple[int | None, int | None]] = []
+    free_new = list(range(len(new)))
+    unmatched_old = []
+    for i, item in enumerate(old):
+        j = next((j for j in free_new if new[j] == item), None)
+        if j is None:
+            unmatched_old.append(i)
+        else:
+            free_new.remove(j)
+            pairs.append((i, j))
+    for i in list(unmatched_old):
+        scored = [(_similarity(old[i], new[j]), j) for j in free_new]
+        best = max(scored, default=None)
+        if best is not None and best[0] >= 0.5:
+            free_new.remove(best[1])
+            unmatched_old.remove(i)
+            pairs.append((i, best[1]))
+    pairs += [(i, None) for i in unmatched_old] + [(None, j) for j in free_new]
+    return sorted(pairs, key=lambda p: (p[1] if p[1] is not None else 1 << 20, p[0] or 0))
+
+
+def _repeat_changes(q, old_items, new_items) -> list[AnswerChange]:
+    old_items = [i for i in (old_items or []) if isinstance(i, dict)]
+    new_items = [i for i in (new_items or []) if isinstance(i, dict)]
+    changes = []
+    for i, j in _pair_items(old_items, new_items):
+        old = old_items[i] if i is not None else {}
+        new = new_items[j] if j is not None else {}
+        if old == new:
+            continue
+        title = _item_title(q, new if j is not None else old, j if j is not None else i)
+        if i is None or j is None:
+            summary_old = "; ".join(f"{s.label}: {_show(s, old.get(s.id))}" for s in q.questions if _show(s, old.get(s.id)))
+            summary_new = "; ".join(f"{s.label}: {_show(s, new.get(s.id))}" for s in q.questions if _show(s, new.get(s.id)))
+            changes.append(AnswerChange(q.label, summary_old, summary_new,
+                                        "toegevoegd" if i is None else "verwijderd", title, q.id))
+            continue
+        for sub in q.questions:
+            a, b = _show(sub, old.get(sub.id)), _show(sub, new.get(sub.id))
+            if old.get(sub.id) != new.get(sub.id) and a != b:
+                changes.append(AnswerChange(sub.label, a, b, _kind(a, b), title, f"{q.id}.{sub.id}"))
+    return changes
+
+
+def diff_answers(questionnaire, old: dict | None, new: dict | None) -> list[SectionChanges]:
+    """Per section, every question whose answer differs; repeat items compared field by field."""
+    old, new = old or {}, new or {}
+    result = []
+    if questionnaire is None:
+        return result
+    for section in questionnaire.sections:
+        bucket = SectionChanges(section.title)
+        for q in section.questions:
+            a, b = old.get(q.id), new.get(q.id)
+            if a == b:
+                continue
+            if q.type == "repeat":
+                bucket.changes.extend(_repeat_changes(q, a if isinstance(a, list) else [], b if isinstance(b, list) else []))
+                continue
+            shown_a, shown_b = _show(q, a), _show(q, b)
+            if shown_a != shown_b:
+                bucket.changes.append(AnswerChange(q.label, shown_a, shown_b, _kind(shown_a, shown_b), "", q.id))
+        if bucket.changes:
+            result.append(bucket)
+    return result
+
+
+def changed_question_ids(changes: list[SectionChanges]) -> set[str]:
+    return {c.question_id.split(".")[0] for s in changes for c in s.changes}

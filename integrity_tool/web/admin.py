@@ -1,0 +1,73 @@
+"""The organisation administrator: users and organisation settings."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, SubmitField
+from wtforms.validators import InputRequired, NumberRange
+
+from .. import audit
+from ..models import Organisation, Role, User, db
+from .hooks import client_ip, role_required
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+# (attribute, audit name): every change is audited with the old and the new value.
+SETTINGS = (("griffier_sees_confidential", "griffier_ziet_vertrouwelijk"),
+            ("allow_email_otp", "inlogcode_per_email"),
+            ("retention_not_appointed_weeks", "bewaartermijn_niet_benoemd_weken"),
+            ("retention_appointed_months", "bewaartermijn_benoemd_maanden"))
+
+
+class SettingsForm(FlaskForm):
+    griffier_sees_confidential = BooleanField(_l("De griffier mag vertrouwelijke inhoud zien (antwoorden, "
+                                                 "bevindingen en aantallen bevindingen)"))
+    allow_email_otp = BooleanField(_l("Inlogcode per e-mail toestaan als tweede stap (minder veilig dan een "
+                                      "authenticator-app)"))
+    retention_not_appointed_weeks = IntegerField(
+        _l("Bewaartermijn bij niet benoemd (weken na het besluit)"),
+        validators=[InputRequired(_l("Vul een aantal weken in.")),
+                    NumberRange(1, 52, _l("Kies een termijn van 1 tot en met 52 weken."))])
+    retention_appointed_months = IntegerField(
+        _l("Bewaartermijn van de vertrouwelijke gegevens bij benoemd (maanden na het besluit)"),
+        validators=[InputRequired(_l("Vul een aantal maanden in.")),
+                    NumberRange(1, 60, _l("Kies een termijn van 1 tot en met 60 maanden."))])
+    submit = SubmitField(_l("Instellingen opslaan"))
+
+
+def apply_settings(org: Organisation, actor: User, values: dict, ip: str | None = None) -> list[str]:
+    """Write the changed settings, one audit event per change; returns the changed attributes."""
+    changed = []
+    for attr, audit_name in SETTINGS:
+        new = values[attr]
+        old = getattr(org, attr)
+        if new != old:
+            setattr(org, attr, new)
+            audit.record("organisatie.instelling_gewijzigd", actor=actor, organisation_id=org.id, ip=ip,
+                         instelling=audit_name, oud=old, nieuw=new)
+            changed.append(attr)
+    db.session.commit()
+    return changed
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required(Role.admin)
+def home():
+    org = current_user.organisation
+    form = SettingsForm(obj=org)
+    if form.validate_on_submit():
+        changed = apply_settings(org, current_user, {attr: getattr(form, attr).data for attr, _n in SETTINGS},
+                                 ip=client_ip())
+        if changed:
+            flash(_("De instellingen zijn opgeslagen."), "success")
+        else:
+            flash(_("Er is niets gewijzigd."), "info")
+        return redirect(url_for("admin.home"))
+    people = db.session.scalars(
+        select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.role, User.name)
+    ).all()
+    return render_template("admin/home.html", people=people, org=org, form=form), (400 if form.errors else 200)

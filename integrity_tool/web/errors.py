@@ -1,0 +1,88 @@
+"""Dutch error pages and the mapping of domain errors to responses, in one place."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, flash, g, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import login_manager
+from ..models import db
+from ..services.errors import DomainError, NotFound
+
+log = logging.getLogger("integrity_tool")
+
+MESSAGES = {
+    400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Controleer wat u heeft ingevuld en probeer het opnieuw."),
+    403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
+    404: ("Pagina niet gevonden", "Deze pagina bestaat niet, of u heeft er geen toegang toe."),
+    405: ("Niet toegestaan", "Deze actie is op deze manier niet toegestaan. Gebruik de knoppen op de pagina."),
+    409: ("Niet mogelijk", "Deze actie is in de huidige situatie niet mogelijk."),
+    413: ("Bestand te groot", "Het bestand of formulier is te groot. De limiet is 10 MB."),
+    429: ("Te veel pogingen", "U heeft te vaak geprobeerd. Wacht even en probeer het opnieuw."),
+    500: ("Er ging iets mis", "Er ging aan onze kant iets mis. Uw eerder opgeslagen gegevens zijn bewaard. "
+          "Probeer het later opnieuw."),
+    503: ("Tijdelijk niet beschikbaar", "De dienst is tijdelijk niet beschikbaar. Er is niets opgeslagen van "
+          "uw laatste actie. Probeer het over enkele minuten opnieuw."),
+}
+
+
+FALLBACK_503 = ("<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Tijdelijk niet beschikbaar"
+                "</title></head><body><h1>Tijdelijk niet beschikbaar</h1><p>De dienst is tijdelijk niet beschikbaar. "
+                "Er is niets opgeslagen van uw laatste actie. Probeer het later opnieuw.</p></body></html>")
+
+
+def render_error(status: int, message: str | None = None, title: str | None = None):
+    default_title, default_message = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=_(title or default_title),
+                           message=_(message or default_message)), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_error(400, "Het formulier is verlopen of ongeldig (beveiligingscontrole). Uw invoer is niet "
+                                 "verwerkt. Ga terug, vernieuw de pagina en probeer het opnieuw.",
+                            "Formulier verlopen")
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        db.session.rollback()
+        if isinstance(exc, NotFound):
+            return render_error(404)
+        if request.method == "POST" and request.referrer and exc.status in (400, 409):
+            flash(_(exc.message), "error")
+            return redirect(request.referrer)
+        return render_error(exc.status, exc.message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if exc.code in MESSAGES:
+            return render_error(exc.code)
+        return exc
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_down(exc):
+        try:
+            db.session.rollback()
+        except Exception:  # the connection itself may be gone
+            pass
+        log.error("database error: %s", exc.__class__.__name__)
+        # The error page must not need the database: loading the user (for the language and the
+        # menu) would fail again and turn this into a bare English 500.
+        g._login_user = login_manager.anonymous_user()
+        try:
+            return render_error(503)
+        except Exception:
+            log.exception("rendering the 503 page failed")
+            return Response(FALLBACK_503, 503, mimetype="text/html")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        db.session.rollback()
+        log.exception("unhandled error")
+        return render_error(500)

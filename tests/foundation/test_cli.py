@@ -1,0 +1,93 @@
+"""Every CLI command, including its failure paths."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from integrity_tool.models import Organisation, User, db
+
+
+def test_org_create_and_duplicate(runner):
+    result = runner.invoke(args=["org", "create", "--name", "Provincie Zuid", "--kind", "provincie"])
+    assert result.exit_code == 0, result.output
+    assert "Organisatie aangemaakt: Provincie Zuid (provincie)" in result.output
+    result = runner.invoke(args=["org", "create", "--name", "Provincie Zuid", "--kind", "provincie"])
+    assert result.exit_code == 1
+    assert "Er bestaat al een organisatie" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_org_create_unknown_kind(runner):
+    result = runner.invoke(args=["org", "create", "--name", "X", "--kind", "stadsdeel"])
+    assert result.exit_code == 1
+    assert "Onbekende soort organisatie 'stadsdeel'" in result.output
+
+
+def test_user_create_with_activation_link(runner, app_ctx):
+    runner.invoke(args=["org", "create", "--name", "Gemeente Y", "--kind", "gemeente"])
+    result = runner.invoke(args=["user", "create", "--email", "G@Example.nl", "--name", "Gea", "--role", "griffier",
+                                 "--org", "Gemeente Y"])
+    assert result.exit_code == 0, result.output
+    assert "/activeren/" in result.output
+    user = db.session.scalar(select(User).where(User.email == "g@example.nl"))
+    assert user is not None and user.password_hash is None
+
+
+def test_user_create_password_stdin(runner, app_ctx):
+    runner.invoke(args=["org", "create", "--name", "Gemeente Z", "--kind", "gemeente"])
+    result = runner.invoke(args=["user", "create", "--email", "b@z.nl", "--name", "Bob", "--role", "reviewer",
+                                 "--org", "gemeente-z", "--password-stdin"], input="een lang en sterk wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "b@z.nl"))
+    assert user.password_hash.startswith("$argon2id$")
+
+
+def test_user_create_failures(runner):
+    runner.invoke(args=["org", "create", "--name", "Gemeente Q", "--kind", "gemeente"])
+    cases = [
+        (["--email", "a@q.nl", "--name", "A", "--role", "griffier", "--org", "Onbekend"], "Onbekende organisatie"),
+        (["--email", "a@q.nl", "--name", "A", "--role", "koning", "--org", "Gemeente Q"], "Onbekende rol 'koning'"),
+        (["--email", "geen-adres", "--name", "A", "--role", "griffier", "--org", "Gemeente Q"], "geen geldig e-mailadres"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=["user", "create", *args])
+        assert result.exit_code == 1, result.output
+        assert message in result.output and "Traceback" not in result.output
+    ok = runner.invoke(args=["user", "create", "--email", "d@q.nl", "--name", "D", "--role", "griffier", "--org", "Gemeente Q"])
+    assert ok.exit_code == 0
+    dup = runner.invoke(args=["user", "create", "--email", "D@q.nl", "--name", "D", "--role", "griffier", "--org", "Gemeente Q"])
+    assert dup.exit_code == 1 and "Er bestaat al een gebruiker" in dup.output
+    weak = runner.invoke(args=["user", "create", "--email", "e@q.nl", "--name", "E", "--role", "griffier",
+                               "--org", "Gemeente Q", "--password-stdin"], input="kort\n")
+    assert weak.exit_code == 1 and "minimaal 12 tekens" in weak.output
+
+
+def test_demo_seeds_only_empty_database(runner, app_ctx):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Gemeente Voorbeeld" in result.output
+    for email in ("griffier@voorbeeld.nl", "burgemeester@voorbeeld.nl", "kandidaat@voorbeeld.nl"):
+        assert email in result.output
+    assert "TOTP-sleutel" in result.output
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 0 and "al gegevens" in again.output
+    assert db.session.scalar(select(db.func.count(Organisation.id))) == 1
+
+
+def test_init_creates_instance_and_is_idempotent(tmp_path):
+    """Runs the real console script in a subprocess with its own instance folder."""
+    env = dict(os.environ, INTEGRITY_TOOL_INSTANCE=str(tmp_path / "inst"))
+    env.pop("DATABASE_URL", None)
+    exe = Path(sys.executable).parent / "integrity-tool"
+    first = subprocess.run([exe, "init"], env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "config.py (SECRET_KEY)" in first.stdout
+    assert (tmp_path / "inst" / "integrity_tool.db").exists()
+    assert (tmp_path / "inst" / "keys" / "data.keys").exists()
+    second = subprocess.run([exe, "init"], env=env, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0 and "aangemaakt" not in second.stdout
+    help_text = subprocess.run([exe, "--help"], env=env, capture_output=True, text=True, timeout=60).stdout
+    for command in ("init", "org", "user", "demo", "questionnaire"):
+        assert command in help_text

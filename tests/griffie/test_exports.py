@@ -1,0 +1,141 @@
+"""Overview exports (XLSX, CSV), the ZIP of raad summaries, the audit trail of a dossier."""
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from integrity_tool.models import AuditEvent, DossierStatus, db
+from integrity_tool.services import rounds
+from integrity_tool.services.exports import neutralise
+
+from .helpers import add_report, make_dossier
+
+EVIL = '=HYPERLINK("http://x","klik")'
+
+
+def _actions():
+    return [a for a in db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))]
+
+
+def test_neutralise():
+    for value in ("=1+1", "+31", "-2", "@SUM(A1)", "\tx", "\rx"):
+        assert neutralise(value) == "'" + value
+    assert neutralise("Anna") == "Anna" and neutralise(5) == 5 and neutralise(None) is None
+
+
+def _seed(org, reviewer):
+    make_dossier(org, EVIL, status=DossierStatus.ingediend, reviewer=reviewer, function_title="-wethouder",
+                 deadline=date.today() - timedelta(days=2), progress=(3, 12))
+    make_dossier(org, "Bea Bakker", status=DossierStatus.afgerond, deadline=date(2026, 5, 1), progress=(12, 12),
+                 finding_counts="0,2,1")
+
+
+def test_csv_export_bom_separator_and_formulas(griffie_client, org, reviewer, app_ctx):
+    _seed(org, reviewer)
+    r = griffie_client.get("/griffie/export.csv?sep=;")
+    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert "attachment" in r.headers["Content-Disposition"]
+    raw = r.data
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Kandidaat", "Functie", "Portefeuille"]
+    assert "Blokkerend" not in rows[0]  # no findings content for the griffier by default
+    by_name = {row[0]: row for row in rows[1:]}
+    assert "'" + EVIL in by_name and by_name["'" + EVIL][1] == "'-wethouder"
+    assert by_name["'" + EVIL][8] == "Ja"  # overdue
+    assert by_name["Bea Bakker"][7] == "2026-05-01"
+    comma = griffie_client.get("/griffie/export.csv").data.decode("utf-8-sig")
+    assert comma.splitlines()[0].startswith("Kandidaat,Functie,")
+    assert _actions().count("export.overzicht_csv") == 2
+
+
+def test_csv_respects_filters(griffie_client, org, reviewer, app_ctx):
+    _seed(org, reviewer)
+    text = griffie_client.get("/griffie/export.csv?q=bakker").data.decode("utf-8-sig")
+    assert "Bea Bakker" in text and "HYPERLINK" not in text
+
+
+def test_xlsx_export(griffie_client, org, reviewer, app_ctx):
+    _seed(org, reviewer)
+    r = griffie_client.get("/griffie/export.xlsx")
+    assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
+    ws = load_workbook(io.BytesIO(r.data)).active
+    header = [c.value for c in ws[1]]
+    assert header[:5] == ["Kandidaat", "Functie", "Portefeuille", "Ronde", "Status"]
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("154273")
+    assert ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:O3"
+    assert ws.column_dimensions["A"].width == 28
+    values = {row[0]: row for row in ws.iter_rows(min_row=2, values_only=True)}
+    assert "'" + EVIL in values and values["'" + EVIL][1] == "'-wethouder"
+    deadline = values["Bea Bakker"][7]
+    assert deadline.date() == date(2026, 5, 1)  # a real date, not text
+    assert ws.cell(row=2, column=8).number_format == "DD-MM-YYYY"
+    assert "export.overzicht_xlsx" in _actions()
+
+
+def test_exports_show_counts_only_when_allowed(griffie_client, org, reviewer, app_ctx):
+    _seed(org, reviewer)
+    org.griffier_sees_confidential = True
+    db.session.commit()
+    ws = load_workbook(io.BytesIO(griffie_client.get("/griffie/export.xlsx").data)).active
+    header = [c.value for c in ws[1]]
+    assert header[-3:] == ["Blokkerend", "Hoog risico", "Aandachtspunt"]
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Bea Bakker")
+    assert row[-3:] == (0, 2, 1)
+
+
+def test_zip_of_summaries(griffie_client, griffier, org, app_ctx):
+    ronde = rounds.create_round(griffier, "Collegevorming 2026", date(2026, 5, 20))
+    a = make_dossier(org, "Anna Achter", status=DossierStatus.afgerond, round_id=ronde.id)
+    b = make_dossier(org, "Bob Boer", status=DossierStatus.afgerond, round_id=ronde.id)
+    elsewhere = make_dossier(org, "Carl Elders", status=DossierStatus.afgerond)
+    add_report(a, "samenvatting", b"%PDF-1.7 anna", "RIS-2026-00001")
+    add_report(a, "vertrouwelijk", b"%PDF-1.7 geheim", "RIS-2026-00002")
+    add_report(b, "samenvatting", b"%PDF-1.7 bob oud", "RIS-2026-00003")
+    add_report(b, "samenvatting", b"%PDF-1.7 bob nieuw", "RIS-2026-00004")
+    add_report(elsewhere, "samenvatting", b"%PDF-1.7 carl", "RIS-2026-00005")
+    r = griffie_client.get(f"/griffie/rondes/{ronde.public_id}/samenvattingen.zip")
+    assert r.status_code == 200 and r.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(r.data))
+    pdfs = sorted(n for n in archive.namelist() if n.endswith(".pdf"))
+    assert pdfs == ["ris-2026-00001-anna-achter.pdf", "ris-2026-00004-bob-boer.pdf"]
+    assert archive.read(pdfs[0]) == b"%PDF-1.7 anna"
+    manifest = json.loads(archive.read("manifest.json"))
+    assert {d["documentnummer"]: d["sha256"] for d in manifest["documenten"]} == {
+        "RIS-2026-00001": hashlib.sha256(b"%PDF-1.7 anna").hexdigest(),
+        "RIS-2026-00004": hashlib.sha256(b"%PDF-1.7 bob nieuw").hexdigest()}
+    assert all(d["controle"] == "in orde" for d in manifest["documenten"])
+    manifest_csv = archive.read("manifest.csv").decode("utf-8-sig")
+    assert "RIS-2026-00001" in manifest_csv and hashlib.sha256(b"%PDF-1.7 anna").hexdigest() in manifest_csv
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.samenvattingen_zip"))
+    assert event.detail["documenten"] == 2
+
+
+def test_zip_without_summaries_is_a_message_not_an_error(griffie_client, griffier, app_ctx):
+    ronde = rounds.create_round(griffier, "Leeg", None)
+    r = griffie_client.get(f"/griffie/rondes/{ronde.public_id}/samenvattingen.zip", follow_redirects=True)
+    assert r.status_code == 200
+    assert "nog geen ondertekende samenvattingen" in r.get_data(as_text=True)
+
+
+def test_audit_trail_csv(griffie_client, griffier, org, app_ctx):
+    dossier = make_dossier(org, "Anna Achter", status=DossierStatus.afgerond)
+    rounds.record_appointment(griffier, dossier, "benoemd", date.today())
+    r = griffie_client.get(f"/griffie/dossiers/{dossier.public_id}/audittrail.csv")
+    assert r.status_code == 200 and r.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
+    assert rows[0] == ["nummer", "tijdstip (UTC)", "handeling", "door", "hash"]
+    actions = [row[2] for row in rows[1:]]
+    assert actions[:2] == ["dossier.aangemaakt", "dossier.benoeming_vastgelegd"]
+    assert "export.audittrail_csv" in _actions()
+    org.griffier_sees_confidential = True
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(
+        griffie_client.get(f"/griffie/dossiers/{dossier.public_id}/audittrail.csv").data.decode("utf-8-sig"))))
+    assert "details" in rows[0]

@@ -1,0 +1,117 @@
+"""Every kind of broken file gives one precise line: file:line: path: message."""
+from __future__ import annotations
+
+import pytest
+
+from integrity_tool.questionnaire import QuestionnaireError, load_questionnaire
+
+
+
+def test_base_is_valid(write, base):
+    q = load_questionnaire(write(base))
+    assert q.id == "test" and [r.id for r in q.risks] == ["r1"]
+
+
+CASES = [
+    ("bad_indentation", ("        label: B?\n", "       label: B?\n"),
+     "18: (document): YAML-syntaxfout: did not find expected '-' indicator (controleer de inspringing)"),
+    ("unknown_type", ("type: yesno\n        label: A?", "type: janee\n        label: A?"),
+     "13: sections[s1].questions[a].type: onbekend vraagtype 'janee'; kies uit: yesno, choice, "
+     "multichoice, text, textarea, number, money, date, email, kvk, repeat"),
+    ("unknown_operator", ("when: {is_yes: b}", "when: {is_ja: b}"),
+     "25: risks[r1].when.is_ja: onbekende operator 'is_ja'; kies uit: all, all_items, answered, "
+     "any, any_item, count_items, equals, gt, gte, in, is_no, is_yes, lt, lte, newer_than_days, "
+     "not, older_than_days"),
+    ("unknown_question", ("when: {is_yes: b}", "when: {is_yes: zz}"),
+     "25: risks[r1].when.is_yes: onbekende vraag 'zz'"),
+    ("duplicate_id", ("      - id: b\n", "      - id: a\n"),
+     "16: sections[s1].questions[a].id: dubbele id 'a' (eerder gebruikt op {path}:12)"),
+    ("forward_reference", ("        label: A?\n        help: Hulp\n",
+                           "        label: A?\n        help: Hulp\n        show_if: {is_yes: b}\n"),
+     "16: sections[s1].questions[a].show_if.is_yes: voorwaarde verwijst naar vraag 'b' die pas later komt"),
+    ("self_reference", ("show_if: {is_yes: a}", "show_if: {is_yes: b}"),
+     "20: sections[s1].questions[b].show_if.is_yes: voorwaarde verwijst naar de vraag zelf ('b')"),
+    ("unknown_theme", ("theme: t1", "theme: t9"),
+     "23: risks[r1].theme: onbekend thema 't9'"),
+    ("unknown_measure", ("measures: [verschoning]", "measures: [bestaat_niet]"),
+     "28: risks[r1].measures[0]: onbekende maatregel 'bestaat_niet'"),
+    ("unknown_key", ("        label: B?\n", "        label: B?\n        hulp: x\n"),
+     "19: sections[s1].questions[b].hulp: onbekende sleutel 'hulp'"),
+    ("include_not_found", ("sections:\n", "sections:\n  - include: common/weg.yaml\n"),
+     "9: sections[0].include: include-bestand niet gevonden: common/weg.yaml"),
+    ("missing_key", ("        help: Hulp\n        show_if", "        show_if"),
+     "16: sections[s1].questions[b].help: verplichte sleutel 'help' ontbreekt"),
+    ("comparison_on_yesno", ("when: {is_yes: b}", "when: {gt: {question: b, value: {param: nope}}}"),
+     "25: risks[r1].when.gt.question: 'gt' werkt alleen op number/money-vragen ('b' is yesno)"),
+    ("reference_not_an_id", ("when: {is_yes: b}", "when: {is_yes: [b]}"),
+     "25: risks[r1].when.is_yes: verwijzing naar een vraag moet een vraag-id zijn"),
+    ("duplicate_yaml_key", ("    level: hoog\n", "    level: hoog\n    level: aandachtspunt\n"),
+     "25: risks[0].level: dubbele sleutel 'level'"),
+]
+
+
+@pytest.mark.parametrize("name,replace,expected", CASES, ids=[c[0] for c in CASES])
+def test_error_line(write, base, name, replace, expected):
+    old, new = replace
+    assert old in base, name
+    path = write(base.replace(old, new, 1))
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(path)
+    want = f"{path}:" + expected.replace("{path}", str(path))
+    assert info.value.errors[0] == want
+    assert str(info.value).splitlines()[0] == want
+
+
+def test_error_in_included_file_points_at_that_file(write, base):
+    write("sections:\n  - id: inc\n    title: X\n    questions:\n      - id: c\n        type: jaja\n"
+          "        label: C\n        help: H\n", "common/inc.yaml")
+    path = write(base.replace("sections:\n", "sections:\n  - include: common/inc.yaml\n"))
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(path)
+    inc = path.parent / "common/inc.yaml"
+    assert info.value.errors[0].startswith(f"{inc}:6: sections[inc].questions[c].type: onbekend vraagtype 'jaja'")
+
+
+def test_unknown_include_variable(write, base):
+    write("sections:\n  - id: inc\n    title: X ${wie}\n    questions:\n      - {id: c, type: yesno, label: C, help: H}\n",
+          "common/inc.yaml")
+    path = write(base.replace("sections:\n", "sections:\n  - {include: common/inc.yaml, vars: {wat: 1}}\n"))
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(path)
+    inc = path.parent / "common/inc.yaml"
+    assert info.value.errors == [f"{inc}:3: sections[0].title: onbekende variabele '${{wie}}'"]
+
+
+def test_several_errors_reported_together(write, base):
+    text = base.replace("theme: t1", "theme: t9").replace("measures: [verschoning]", "measures: [x]")
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(write(text))
+    assert len(info.value.errors) == 2
+
+
+def test_forward_reference_inside_repeat_item(write, base):
+    text = base.replace("risks:\n", """\
+      - id: rep
+        type: repeat
+        label: R
+        help: H
+        questions:
+          - id: x
+            type: yesno
+            label: X
+            help: H
+            show_if: {is_yes: y}
+          - {id: y, type: yesno, label: Y, help: H}
+risks:
+""", 1)
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(write(text))
+    assert info.value.errors[0].endswith(
+        "sections[s1].questions[rep].questions[x].show_if.is_yes: voorwaarde verwijst naar vraag 'y' die pas later komt")
+
+
+def test_empty_file(write):
+    path = write("")
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(path)
+    assert info.value.errors == [f"{path}:1: (document): leeg bestand"]

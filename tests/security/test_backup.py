@@ -1,0 +1,83 @@
+"""Backup of a populated instance → restore into a fresh instance → every report still verifies."""
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from integrity_tool import create_app, signing
+from integrity_tool.models import Dossier, Organisation, Report, User, db
+from integrity_tool.pdf import render_summary
+from integrity_tool.pdf.sample import sample_report_data
+from integrity_tool.services import backup, orgsetup, runtime
+from integrity_tool.services.dossiers import create_dossier
+
+
+def _populate(make_org, make_user):
+    org = make_org("Gemeente Backup")
+    candidate = make_user("candidate", org, name="Anna Antwoord")
+    reviewer = make_user("reviewer", org)
+    d = create_dossier(org, candidate, reviewer, "kandidaat-wethouder", function_title="Wethouder")
+    d.answers = {"hoofdfunctie_werkgever": "Bakkerij Zoet & Co"}
+    pki = orgsetup.ensure_org_keys(org)
+    signed = signing.sign_pdf(render_summary(sample_report_data()), pki.p12_path, orgsetup.signing_passphrase(),
+                              signer_name="Burgemeester", reason="Test", location="Test")
+    db.session.add(Report(dossier_id=d.id, kind="samenvatting", document_number="RI-TEST-1-S",
+                          sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed))
+    db.session.commit()
+    return org, d, signed
+
+
+def test_backup_restore_round_trip(app_ctx, make_org, make_user, tmp_path):
+    org, dossier, signed = _populate(make_org, make_user)
+    public_id = dossier.public_id
+    db.session.commit()
+    archive = tmp_path / "backup.bin"
+    info = backup.create_backup(archive)
+    assert info["rows"] > 5
+    assert b"Bakkerij" not in archive.read_bytes() and b"Gemeente Backup" not in archive.read_bytes()
+    key_file = Path(runtime.instance_dir()) / "keys" / "backup.key"
+
+    target = tmp_path / "restored"
+    env = dict(os.environ, INTEGRITY_TOOL_INSTANCE=str(target))
+    env.pop("DATABASE_URL", None)  # restore into the fresh instance's own SQLite database
+    exe = Path(sys.executable).parent / "integrity-tool"
+    result = subprocess.run([exe, "restore", str(archive), "--key-file", str(key_file)], env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    restored = create_app({"INSTANCE_PATH": str(target)})
+    with restored.app_context():
+        org2 = db.session.scalar(select(Organisation).where(Organisation.name == "Gemeente Backup"))
+        assert org2 is not None
+        d2 = db.session.scalar(select(Dossier).where(Dossier.public_id == public_id))
+        assert d2.answers == {"hoofdfunctie_werkgever": "Bakkerij Zoet & Co"}
+        assert db.session.scalar(select(User).where(User.name == "Anna Antwoord")) is not None
+        reports = db.session.scalars(select(Report)).all()
+        assert reports
+        ca = (target / "keys" / f"{org2.slug}-ca.pem").read_bytes()
+        for report in reports:
+            assert report.content == signed
+            assert hashlib.sha256(report.content).hexdigest() == report.sha256
+            assert signing.verify_pdf(report.content, [ca]).ok
+    # restoring again into the now populated instance is refused
+    again = subprocess.run([exe, "restore", str(archive), "--key-file", str(key_file)], env=env,
+                           capture_output=True, text=True, timeout=180)
+    assert again.returncode == 1 and "niet leeg" in again.stderr
+
+
+def test_wrong_key_is_refused(app_ctx, make_org, make_user, tmp_path):
+    _populate(make_org, make_user)
+    archive = tmp_path / "backup.bin"
+    backup.create_backup(archive)
+    wrong = tmp_path / "wrong.key"
+    from cryptography.fernet import Fernet
+
+    wrong.write_bytes(Fernet.generate_key())
+    try:
+        backup.restore_backup(archive, tmp_path / "x", key_file=wrong)
+    except backup.BackupError as exc:
+        assert "kan niet worden ontsleuteld" in str(exc)
+    else:
+        raise AssertionError("restore with a wrong key must fail")
