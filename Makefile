@@ -39,7 +39,7 @@ demo: init
 run: demo
 	@echo "De app draait op http://$(HOST):$(PORT)  (stoppen: Ctrl+C)"
 	INTEGRITY_TOOL_SESSION_COOKIE_SECURE=false INTEGRITY_TOOL_BASE_URL=http://$(HOST):$(PORT) \
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'integrity_tool:create_app()'
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) 'integrity_tool:create_app()'
 
 test: install-test
 	./scripts/ensure-system-packages

@@ -405,7 +405,8 @@ def main(argv=None) -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(log_path, "ab")
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(args.workers),
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+                               "--workers", str(args.workers),
                                "--threads", str(args.threads), "--worker-class", "gthread",
                                "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--keep-alive", "30",
                                "integrity_tool:create_app()"],

@@ -52,6 +52,9 @@ class Defaults:
     SIGNING_P12 = None
     SIGNING_PASSPHRASE = None
     TIMESTAMP_URL = None
+    # Processes per web worker that render and sign reports, so a sign-off does not hold the web
+    # worker's GIL (0: render in the request thread). None: 1 in production, 0 in development/tests.
+    REPORT_PROCESSES = None
     BABEL_DEFAULT_LOCALE = "nl"
     LANGUAGES = ("nl", "en")
     PREFERRED_URL_SCHEME = "https"
@@ -76,6 +79,8 @@ def finalise(config, instance: Path) -> None:
         options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
         config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if config.get("REPORT_PROCESSES") is None:
+        config["REPORT_PROCESSES"] = 0 if config["ENV"] in ("development", "testing") else 1
     secret = config.get("SECRET_KEY")
     if config["ENV"] in ("development", "testing"):
         if not secret:

@@ -123,8 +123,7 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
             raise StateError(NOT_EDITABLE_MESSAGE)
         raise Conflict(CONFLICT_MESSAGE)
     audit.record("antwoorden.opgeslagen", actor=candidate, dossier=dossier, ip=ip, onderdeel=section_id, **detail)
-    db.session.commit()
-    db.session.refresh(dossier)
+    db.session.commit()  # expires ``dossier``: it reloads (once) only if the caller reads it again
     return dossier
 
 

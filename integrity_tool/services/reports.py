@@ -157,27 +157,32 @@ def _finding_view(item, FindingView, CommentView):
 
 # --- render, sign, store ------------------------------------------------------------------------
 
-def _sign(dossier: Dossier, pdf: bytes, kind: str) -> bytes:
-    from .. import signing
+def _sign_job(dossier: Dossier, kind: str):
+    from ..render_pool import SignJob
 
     org = dossier.organisation
     configured = runtime.config("SIGNING_P12")
     p12 = Path(configured) if configured else orgsetup.ensure_org_keys(org).p12_path
     reason = ("Vertrouwelijk rapport" if kind == "vertrouwelijk" else org.labels["summary_title"]) + \
         " risicoanalyse integriteit"
-    return signing.sign_pdf(pdf, p12, orgsetup.signing_passphrase(),
-                            signer_name=f"{dossier.signed_off_by.name} ({org.labels['reviewer_title']})",
-                            reason=reason, location=org.name, timestamp_url=runtime.config("TIMESTAMP_URL"))
+    return SignJob(kind=kind, data=build_report_data(dossier, kind), p12_path=str(p12),
+                   passphrase=orgsetup.signing_passphrase(),
+                   signer_name=f"{dossier.signed_off_by.name} ({org.labels['reviewer_title']})",
+                   reason=reason, location=org.name, timestamp_url=runtime.config("TIMESTAMP_URL"))
 
 
 def render_and_store(dossier: Dossier) -> list[Report]:
-    """Render and sign both documents and add them to the session (the caller commits)."""
-    from ..pdf import render_confidential, render_summary
+    """Render and sign both documents and add them to the session (the caller commits).
 
+    The rendering and signing run in the report process pool when ``REPORT_PROCESSES`` > 0.
+    """
+    from .. import render_pool
+
+    jobs = [_sign_job(dossier, kind) for kind in KINDS]
+    signed_documents = render_pool.run(jobs, int(runtime.config("REPORT_PROCESSES") or 0))
     reports = []
-    for kind, render in (("vertrouwelijk", render_confidential), ("samenvatting", render_summary)):
-        signed = _sign(dossier, render(build_report_data(dossier, kind)), kind)
-        report = Report(dossier_id=dossier.id, kind=kind, document_number=document_number(dossier, kind),
+    for job, signed in zip(jobs, signed_documents):
+        report = Report(dossier_id=dossier.id, kind=job.kind, document_number=document_number(dossier, job.kind),
                         sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed)
         db.session.add(report)
         reports.append(report)

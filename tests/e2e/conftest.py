@@ -109,6 +109,8 @@ OWN_CHECKS = """
 MISSING_REASON = "chromium ontbreekt: sudo apt-get install chromium"
 REQUIRED = os.environ.get("INTEGRITY_TOOL_REQUIRE_BROWSER") == "1"
 PASSWORD = "paarse olifant danst op het dak"
+# Seconds one browser test may take (server start and browser launch included) before pytest-timeout fails it.
+E2E_TIMEOUT = 600
 
 
 # --------------------------------------------------------------------------- skipping policy
@@ -135,6 +137,7 @@ def pytest_collection_modifyitems(config, items):
         if not _is_e2e(item):
             continue
         item.add_marker(pytest.mark.e2e)
+        item.add_marker(pytest.mark.timeout(E2E_TIMEOUT))
         if problem and not REQUIRED:
             item.add_marker(pytest.mark.skip(reason=problem))
 
@@ -278,7 +281,7 @@ def server(tmp_path_factory):
     srv.cli("init")
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}",
          "--access-logfile", "-", "--graceful-timeout", "2", "integrity_tool:create_app()"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:

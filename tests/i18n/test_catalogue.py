@@ -5,13 +5,12 @@ translate the new entries in messages.po and run the script again to compile.
 """
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
-from babel.messages.mofile import read_mo, write_mo
+from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,10 +84,11 @@ def test_compiled_catalogue_matches_the_po_file():
     expected = {key(m.id): key(m.string) for m in _po() if m.id and "fuzzy" not in m.flags}
     actual = {key(m.id): key(m.string) for m in compiled if m.id}
     assert actual == expected, "messages.mo is out of date: run scripts/update-translations compile"
-    # and byte for byte what babel would write now (no stale or hand-made .mo)
-    buffer = io.BytesIO()
-    write_mo(buffer, _po())
-    assert MO.read_bytes() == buffer.getvalue(), "messages.mo is out of date: run scripts/update-translations compile"
+    # and the same catalogue headers (language, plural forms), apart from the babel version that wrote it
+    def headers(catalog):
+        return {k: v for k, v in catalog.mime_headers if k not in ("Generated-By", "PO-Revision-Date")}
+
+    assert headers(compiled) == headers(_po()), "messages.mo is out of date: run scripts/update-translations compile"
 
 
 @pytest.mark.parametrize("label_module, name", [

@@ -2,7 +2,10 @@
 sign-off happens exactly once."""
 from __future__ import annotations
 
+import os
+import signal
 import threading
+import time
 from datetime import date
 
 import pytest
@@ -161,14 +164,14 @@ def test_totp_code_is_required_and_used_once(world):
 
 
 def test_failed_rendering_rolls_back_the_sign_off(world, monkeypatch):
-    from integrity_tool.services import reports
+    from integrity_tool import render_pool
 
     _ready(world)
 
     def boom(*a, **k):
         raise RuntimeError("certificaat onleesbaar")
 
-    monkeypatch.setattr(reports, "_sign", boom)
+    monkeypatch.setattr(render_pool, "render_and_sign", boom)
     with pytest.raises(StateError, match="niet afgerond"):
         signoff.sign_off(world.reviewer, world.dossier, fresh_code(world.reviewer))
     db.session.refresh(world.dossier)
@@ -193,3 +196,50 @@ def test_findings_are_read_from_every_snapshot_shape(world, shape):
     db.session.commit()
     keys = [f.key for f in review.submission_findings(sub)]
     assert sorted(keys) == sorted(f.key for f in result.findings) and "levert_aan_overheid" in keys
+
+
+def test_sign_off_renders_in_the_report_process_pool(app, world, monkeypatch):
+    """Production setting REPORT_PROCESSES=1: both documents come from a spawned process and verify."""
+    from integrity_tool import render_pool, signing
+    from integrity_tool.services import orgsetup
+
+    _ready(world)
+    in_process = []
+    monkeypatch.setitem(app.config, "REPORT_PROCESSES", 1)
+    original = render_pool.render_and_sign
+    monkeypatch.setattr(render_pool, "render_and_sign", lambda job: in_process.append(job) or original(job))
+    try:
+        stored = signoff.sign_off(world.reviewer, world.dossier, fresh_code(world.reviewer))
+        pids = {f.result() for f in [render_pool._get_pool(1).submit(os.getpid)]}
+    finally:
+        render_pool.shutdown()
+    assert in_process == []  # the patched in-process function was never called: the pool did the work
+    assert pids and os.getpid() not in pids
+    assert sorted(r.kind for r in stored) == ["samenvatting", "vertrouwelijk"]
+    ca = orgsetup.ensure_org_keys(world.dossier.organisation).ca_cert_pem
+    for report in stored:
+        assert signing.verify_pdf(report.content, [ca]).ok
+
+
+def test_a_dead_report_process_does_not_fail_the_sign_off(app, world):
+    """A pool process that dies breaks the pool: the job is rendered in-process and a new pool starts."""
+    from integrity_tool import render_pool
+    from integrity_tool.services import reports
+
+    _ready(world)
+    try:
+        pool = render_pool._get_pool(1)
+        pid = pool.submit(os.getpid).result(timeout=60)
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        db.session.refresh(world.dossier)
+        world.dossier.signed_off_by = world.reviewer  # as in a sign-off (never committed here)
+        jobs = [reports._sign_job(world.dossier, kind) for kind in reports.KINDS]
+        documents = render_pool.run(jobs, 1)
+        assert all(doc.startswith(b"%PDF") for doc in documents)
+        fresh = render_pool._get_pool(1)
+        assert fresh is not pool
+        assert fresh.submit(os.getpid).result(timeout=60) != pid
+    finally:
+        db.session.rollback()
+        render_pool.shutdown()

@@ -17,7 +17,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from integrity_tool.models import AuditEvent, Dossier, DossierStatus, Report, Submission, db
-from integrity_tool.services import reports as reports_service
+from integrity_tool import render_pool
 from tests.security.server_utils import Browser, Gunicorn, instance_env, setup_instance
 from tests.security.world import build_world, logged_in_client
 
@@ -153,18 +153,18 @@ def test_disk_full_during_signoff_leaves_nothing(app, make_org, make_user, monke
     reviewer = world.actors["reviewer"]
     client = logged_in_client(app, reviewer)
     calls = {"n": 0}
-    original = reports_service._sign
+    original = render_pool.render_and_sign
 
-    def failing_sign(dossier, pdf, kind):
+    def failing_sign(job):
         calls["n"] += 1
-        if calls["n"] == 2:  # the first report is already in the session
+        if calls["n"] == 2:  # the first report is already rendered and signed
             raise OSError(errno.ENOSPC, "No space left on device")
-        return original(dossier, pdf, kind)
+        return original(job)
 
     ctx = database_fails(lambda s: s.lstrip().upper().startswith("INSERT INTO REPORT")) \
         if fault == "disk-full-insert" else None
     if fault == "enospc-signing":
-        monkeypatch.setattr(reports_service, "_sign", failing_sign)
+        monkeypatch.setattr(render_pool, "render_and_sign", failing_sign)
     code = pyotp.TOTP(reviewer.totp_secret).now()
     url = f"/beoordeling/dossier/{d.public_id}/ondertekenen"
     if ctx is not None:
@@ -182,7 +182,7 @@ def test_disk_full_during_signoff_leaves_nothing(app, make_org, make_user, monke
     instance = Path(app.instance_path)
     assert not list(instance.rglob("*.pdf"))
     # Control: without the fault the same sign-off goes through (so the test above was not vacuous).
-    monkeypatch.setattr(reports_service, "_sign", original)
+    monkeypatch.setattr(render_pool, "render_and_sign", original)
     db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"), {"id": reviewer.id})
     db.session.commit()
     response = client.post(url, data={"code": pyotp.TOTP(reviewer.totp_secret).now(), "version": str(after[1])})

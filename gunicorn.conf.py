@@ -1,0 +1,38 @@
+"""gunicorn settings for integrity_tool (read automatically when gunicorn starts in this folder;
+elsewhere pass ``-c /path/to/gunicorn.conf.py``). Command-line options override these values.
+
+    gunicorn 'integrity_tool:create_app()'            # 2 workers × 4 threads on 127.0.0.1:8000
+"""
+import os
+
+bind = os.environ.get("INTEGRITY_TOOL_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("INTEGRITY_TOOL_WORKERS", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("INTEGRITY_TOOL_THREADS", "4"))
+timeout = 120          # a sign-off renders and signs two PDFs; never kill a worker in the middle of one
+graceful_timeout = 30
+keepalive = 5
+accesslog = "-"
+# Access log without query strings: tokens and search terms stay out of the logs.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Before serving: warm up PDF rendering and signing (imports, fonts, pyHanko set-up) in this
+    worker and start its report processes (``REPORT_PROCESSES``), so no sign-off pays for that."""
+    from integrity_tool import render_pool, signing
+
+    try:
+        processes = int(getattr(worker.wsgi, "config", {}).get("REPORT_PROCESSES") or 0)
+        if processes:
+            render_pool.start(processes)
+        else:
+            signing.warm_up()
+    except Exception:  # never keep a worker from serving because the warm-up failed
+        worker.log.exception("warm-up of PDF rendering and signing failed; continuing")
+
+
+def worker_exit(server, worker):
+    from integrity_tool import render_pool
+
+    render_pool.shutdown()

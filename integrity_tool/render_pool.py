@@ -1,0 +1,118 @@
+"""Render and sign reports outside the web worker's interpreter.
+
+Rendering a report with reportlab and signing it with pyHanko is pure Python: about 100 ms of CPU
+per sign-off, holding the GIL. In a threaded gunicorn worker that stalls every other request the
+worker is serving. With ``REPORT_PROCESSES = N`` (N > 0) the work runs in a pool of N spawned
+processes per web worker, each warmed up once (imports, fonts, pyHanko set-up), and the web
+thread only waits for the bytes. ``REPORT_PROCESSES = 0`` (the default in development and tests)
+renders in the calling thread.
+
+A pool process that dies (killed, out of memory) breaks the pool: the job is then done in-process
+once and a fresh pool is started for the next one, so a sign-off never fails because of the pool.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+JOB_TIMEOUT = 120  # seconds; gunicorn's worker timeout is the same
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+_pool_pid = 0
+
+
+@dataclass(frozen=True)
+class SignJob:
+    """Everything one document needs; plain data, so it crosses the process boundary."""
+
+    kind: str  # "vertrouwelijk" | "samenvatting"
+    data: object  # integrity_tool.pdf.ReportData
+    p12_path: str
+    passphrase: bytes
+    signer_name: str
+    reason: str
+    location: str
+    timestamp_url: str | None = None
+
+
+def render_and_sign(job: SignJob) -> bytes:
+    """Render the document and certify it (runs in a pool process or in the caller)."""
+    from . import signing
+    from .pdf import render_confidential, render_summary
+
+    render = render_confidential if job.kind == "vertrouwelijk" else render_summary
+    return signing.sign_pdf(render(job.data), Path(job.p12_path), job.passphrase, signer_name=job.signer_name,
+                            reason=job.reason, location=job.location, timestamp_url=job.timestamp_url)
+
+
+def _pool_job(job: SignJob) -> bytes:
+    """The entry point in a pool process (a name of its own, so tests may patch render_and_sign)."""
+    return render_and_sign(job)
+
+
+def _initializer() -> None:
+    from . import signing
+
+    signing.warm_up()
+
+
+def _get_pool(size: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size, _pool_pid
+    with _lock:
+        # A pool belongs to the process that made it (gunicorn forks workers after loading the app).
+        if _pool is None or _pool_size != size or _pool_pid != os.getpid():
+            _pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_initializer)
+            _pool_size, _pool_pid = size, os.getpid()
+        return _pool
+
+
+def _discard(pool: ProcessPoolExecutor) -> None:
+    global _pool
+    with _lock:
+        if _pool is pool:
+            _pool = None
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def start(size: int) -> None:
+    """Start the pool now and wait until its processes are warm (gunicorn ``post_worker_init``)."""
+    if size > 0:
+        pool = _get_pool(size)
+        for future in [pool.submit(_initializer) for _ in range(size)]:
+            future.result(timeout=JOB_TIMEOUT)
+
+
+def shutdown() -> None:
+    global _pool
+    with _lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run(jobs: list[SignJob], processes: int) -> list[bytes]:
+    """Signed PDF bytes for each job, in order; the jobs run in parallel when a pool is configured."""
+    if processes <= 0:
+        return [render_and_sign(job) for job in jobs]
+    pool = _get_pool(processes)
+    try:
+        futures = [pool.submit(_pool_job, job) for job in jobs]
+        return [future.result(timeout=JOB_TIMEOUT) for future in futures]
+    except BrokenProcessPool:
+        log.warning("report pool broke (a process died); rendering in-process and starting a new pool")
+        _discard(pool)
+        return [render_and_sign(job) for job in jobs]
+
+
+__all__ = ["SignJob", "render_and_sign", "run", "start", "shutdown"]
