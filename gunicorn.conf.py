@@ -13,8 +13,10 @@ timeout = 120          # a sign-off renders and signs two PDFs; never kill a wor
 graceful_timeout = 30
 keepalive = 5
 accesslog = "-"
-# Access log without query strings: tokens and search terms stay out of the logs.
+# Access log without query strings, and with activation tokens in paths masked (see logger_class):
+# tokens and search terms stay out of the logs.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+logger_class = "integrity_tool.logging_redact.RedactingLogger"
 
 
 def post_worker_init(worker):

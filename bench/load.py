@@ -16,8 +16,9 @@ Think time between requests: uniform 0.5–1.5 × --think seconds (open-ish load
 
 Prints per-endpoint p50/p95/p99, throughput, errors and memory; the LAST line is one JSON object
 with the figures, the targets and "ok".
-Targets: 0 errors; p95 ≤ 100 ms for questionnaire pages and saves; p95 ≤ 500 ms for sign-off
-(incl. PDF rendering and signing).
+Targets: 0 errors; p95 ≤ 100 ms for questionnaire pages and for saves (together and each on its
+own); p95 ≤ 500 ms for sign-off (incl. PDF rendering and signing); no worker respawned.
+Memory: RSS of the gunicorn workers including their report processes (REPORT_PROCESSES).
 """
 from __future__ import annotations
 
@@ -330,7 +331,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_mb(pid: int) -> float:
+def _own_rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -338,6 +339,12 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    """RSS of a worker plus its children (the report processes it spawned)."""
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return _own_rss_mb(pid) + sum(rss_mb(int(child)) for child in children.split())
 
 
 def worker_pids(master: int) -> list[int]:
@@ -496,18 +503,23 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
     page_times = [t for n in PAGE_ENDPOINTS for t in stats.times.get(n, [])]
     sign_times = [t for n in SIGNOFF_ENDPOINTS for t in stats.times.get(n, [])]
     page_p95, sign_p95 = pct(page_times, 95), pct(sign_times, 95)
+    # Each of the two must meet the target on its own too (the saves are the slower half).
+    each_p95 = {n: pct(stats.times.get(n, []) or [math.inf], 95) for n in PAGE_ENDPOINTS}
     start_rss = sum(samples[0][1].values())
     end_rss = sum(samples[-1][1].values())
     respawned = sorted(set(end_pids) - set(pids))
     print(f"\nthroughput {total / elapsed:.1f} req/s over {elapsed:.0f} s; {total} requests, {errors} errors; "
           f"{counters['submitted']} submissions, {counters['signed']} sign-offs")
-    print(f"questionnaire pages+saves p95 {page_p95:.1f} ms (target ≤ {TARGET_PAGE_P95_MS:.0f}); "
+    print(f"questionnaire pages+saves p95 {page_p95:.1f} ms ("
+          + ", ".join(f"{n} {v:.1f}" for n, v in each_p95.items())
+          + f"; target ≤ {TARGET_PAGE_P95_MS:.0f} for each); "
           f"sign-off p95 {sign_p95:.1f} ms (target ≤ {TARGET_SIGNOFF_P95_MS:.0f})")
-    print(f"worker RSS {start_rss:.1f} → {end_rss:.1f} MiB ({end_rss - start_rss:+.1f}); "
+    print(f"worker RSS (with their report processes) {start_rss:.1f} → {end_rss:.1f} MiB ({end_rss - start_rss:+.1f}); "
           f"respawned workers: {respawned or 'none'}")
     if stats.error_samples:
         print("first errors:\n  " + "\n  ".join(stats.error_samples))
     ok = (errors == 0 and bool(page_times) and bool(sign_times) and page_p95 <= TARGET_PAGE_P95_MS
+          and all(v <= TARGET_PAGE_P95_MS for v in each_p95.values())
           and sign_p95 <= TARGET_SIGNOFF_P95_MS and not respawned)
     if args.keep or not ok:
         print(f"server log: {log_path}")
@@ -520,6 +532,7 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
         "requests": total, "errors": errors, "throughput_rps": round(total / elapsed, 2),
         "submissions": counters["submitted"], "signoffs": counters["signed"],
         "page_p95_ms": round(page_p95, 1), "signoff_p95_ms": round(sign_p95, 1),
+        "page_p95_ms_each": {n: round(v, 1) for n, v in each_p95.items()},
         "endpoints": per_endpoint,
         "rss_mb": {"start": round(start_rss, 1), "end": round(end_rss, 1), "growth": round(end_rss - start_rss, 1),
                    "samples": [[round(t), round(sum(v.values()), 1)] for t, v in samples]},

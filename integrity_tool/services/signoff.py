@@ -84,6 +84,9 @@ def _check_code(user: User, code: str, ip: str | None) -> None:
         db.session.commit()
         raise InvalidInput("De code uit uw authenticator-app is onjuist of al gebruikt. Wacht op de volgende code "
                            "en probeer het opnieuw.")
+    # The code is used up now, whatever happens next: a sign-off that fails later (rendering, a
+    # conflict) must not make the same code valid again.
+    db.session.commit()
 
 
 def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int | None = None,

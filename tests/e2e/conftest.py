@@ -110,7 +110,8 @@ MISSING_REASON = "chromium ontbreekt: sudo apt-get install chromium"
 REQUIRED = os.environ.get("INTEGRITY_TOOL_REQUIRE_BROWSER") == "1"
 PASSWORD = "paarse olifant danst op het dak"
 # Seconds one browser test may take (server start and browser launch included) before pytest-timeout fails it.
-E2E_TIMEOUT = 600
+E2E_TIMEOUT = 300
+_HUNG: list[str] = []  # browser tests that hit the timeout; the rest then fail at once
 
 
 # --------------------------------------------------------------------------- skipping policy
@@ -132,6 +133,9 @@ def _is_e2e(item) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before -m selection, so that "-m 'not e2e'" sees the marker
 def pytest_collection_modifyitems(config, items):
+    # Browser tests run last: Playwright's sync API keeps an asyncio event loop running in the main
+    # thread until the session ends, and code under test elsewhere (pyHanko) calls asyncio.run().
+    items[:] = [i for i in items if not _is_e2e(i)] + [i for i in items if _is_e2e(i)]
     problem = _browser_problem()
     for item in items:
         if not _is_e2e(item):
@@ -164,7 +168,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
+    if report.failed and _is_e2e(item) and "Timeout (>" in str(report.longrepr):
+        _HUNG.append(item.nodeid)
     return report
+
+
+def pytest_runtest_setup(item):
+    # After one hung browser test the browser or the server is in an unknown state: fail the others
+    # at once instead of letting each wait for its own timeout.
+    if _HUNG and _is_e2e(item):
+        pytest.fail(f"niet gedraaid: een eerdere browsertest hing ({_HUNG[0]}); zie de stacktrace daar",
+                    pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -172,11 +172,16 @@ def test_failed_rendering_rolls_back_the_sign_off(world, monkeypatch):
         raise RuntimeError("certificaat onleesbaar")
 
     monkeypatch.setattr(render_pool, "render_and_sign", boom)
+    code = fresh_code(world.reviewer)
     with pytest.raises(StateError, match="niet afgerond"):
-        signoff.sign_off(world.reviewer, world.dossier, fresh_code(world.reviewer))
+        signoff.sign_off(world.reviewer, world.dossier, code)
     db.session.refresh(world.dossier)
     assert world.dossier.status == S.in_behandeling and world.dossier.signed_off_at is None
     assert db.session.scalar(select(func.count(Report.id))) == 0
+    # the code was used up by the failed attempt: replaying it is refused even though rendering works again
+    monkeypatch.undo()
+    with pytest.raises(InvalidInput, match="al gebruikt"):
+        signoff.sign_off(world.reviewer, world.dossier, code)
 
 
 @pytest.mark.parametrize("shape", ["list", "result_dict", "missing"])
