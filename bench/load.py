@@ -31,7 +31,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,7 +62,7 @@ def setup(candidates: int, reviewers: int, dossiers_per_candidate: int, pool_per
     from integrity_tool import create_app
     from integrity_tool.config import instance_path
     from integrity_tool.models import DossierStatus, Submission, User, db, utcnow
-    from integrity_tool.services import dossiers, orgsetup, runtime, security, users
+    from integrity_tool.services import dossiers, orgsetup, runtime, security
     from integrity_tool.services.instance import ensure_instance_files, upgrade_database
 
     ensure_instance_files(instance_path())
@@ -114,26 +113,9 @@ def setup(candidates: int, reviewers: int, dossiers_per_candidate: int, pool_per
 
 
 def form_value(q):
-    t = q.type
-    if t == "yesno":
-        return "ja" if q.id in YES else "nee"
-    if t == "choice":
-        return q.options[0].value
-    if t == "multichoice":
-        return [o.value for o in q.options if o.value == "geen"] or [q.options[0].value]
-    if t in ("text", "textarea"):
-        return f"Antwoord op {q.id} & <toelichting>"[: q.max_length or 200]
-    if t == "email":
-        return "kandidaat@example.nl"
-    if t == "kvk":
-        return "12345678"
-    if t == "number":
-        return str(q.min if q.min is not None else 1)
-    if t == "money":
-        return "1.250,50"
-    if t == "date":
-        return (date.today() - timedelta(days=10)).strftime("%d-%m-%Y")
-    raise ValueError(t)
+    from integrity_tool.questionnaire.examples import form_value as example
+
+    return example(q, yes=YES, text="Antwoord op {id} & <toelichting>")
 
 
 def stored_value(q, value):

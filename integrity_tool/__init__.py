@@ -58,7 +58,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
 
     from . import crypto
     from .extensions import babel, csrf, db, login_manager, migrate

@@ -129,7 +129,7 @@ def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
                     ld.err(raw["options"], j, f"{path}.options[{j}]", f"dubbele optie '{o.value}'")
                 seen.add(o.value)
     elif q.options is not None:
-        ld.err(raw, "options", f"{path}.options", f"'options' hoort alleen bij choice/multichoice")
+        ld.err(raw, "options", f"{path}.options", "'options' hoort alleen bij choice/multichoice")
     if q.type == "repeat":
         if not q.questions:
             ld.err(raw, "type", f"{path}.type", "vraagtype repeat heeft 'questions' nodig")

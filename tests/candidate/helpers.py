@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 import pyotp
 
-from integrity_tool.questionnaire import default_catalog, is_visible
+from integrity_tool.questionnaire import default_catalog, examples, is_visible
 from tests.conftest import TEST_PASSWORD, extract_link, outbox_messages
 
 QID = "kandidaat-wethouder"
@@ -32,29 +31,7 @@ def questionnaire():
 
 def form_value(q, overrides: dict | None = None):
     """A valid typed value for a question, as the browser would post it."""
-    overrides = overrides or {}
-    if q.id in overrides:
-        return overrides[q.id]
-    t = q.type
-    if t == "yesno":
-        return "ja" if q.id in YES else "nee"
-    if t == "choice":
-        return q.options[0].value
-    if t == "multichoice":
-        return [o.value for o in q.options if o.value == "geen"] or [q.options[0].value]
-    if t in ("text", "textarea"):
-        return f"Antwoord op {q.id}"[: q.max_length or 200]
-    if t == "email":
-        return "kandidaat@example.nl"
-    if t == "kvk":
-        return "12345678"
-    if t == "number":
-        return str(q.min if q.min is not None else 1)
-    if t == "money":
-        return "1.250,50"
-    if t == "date":
-        return (date.today() - timedelta(days=10)).strftime("%d-%m-%Y")
-    raise AssertionError(t)
+    return examples.form_value(q, yes=YES, overrides=overrides)
 
 
 def stored_value(q, value):

@@ -10,7 +10,7 @@ from integrity_tool.services import answers as answers_service
 from integrity_tool.services.errors import Conflict
 from integrity_tool.web.dynamic_forms import parse_amount, parse_date
 
-from .helpers import NEVENFUNCTIES, fill_dossier, questionnaire, version_of
+from .helpers import fill_dossier, questionnaire, version_of
 
 
 def _url(dossier, section_id):

@@ -1,5 +1,4 @@
 """A user never reaches another organisation's data; a candidate only their own dossier."""
-from sqlalchemy import select
 
 from integrity_tool.models import db
 from integrity_tool.services import scoping

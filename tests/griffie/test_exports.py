@@ -69,7 +69,7 @@ def test_xlsx_export(griffie_client, org, reviewer, app_ctx):
     assert header[:5] == ["Kandidaat", "Functie", "Portefeuille", "Ronde", "Status"]
     assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("154273")
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:O3"
+    assert ws.auto_filter.ref == "A1:O3"
     assert ws.column_dimensions["A"].width == 28
     values = {row[0]: row for row in ws.iter_rows(min_row=2, values_only=True)}
     assert "'" + EVIL in values and values["'" + EVIL][1] == "'-wethouder"

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
 from integrity_tool.models import Dossier, DossierStatus, Submission, db
 from integrity_tool.services import runtime

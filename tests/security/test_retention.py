@@ -4,8 +4,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from integrity_tool.models import (AppointmentResult, AuditEvent, ClarificationRequest, Comment, Dossier,
-                                   DossierStatus, MeasureAgreement, Report, Submission, User, db)
+from integrity_tool.models import (AppointmentResult, AuditEvent, ClarificationRequest, Comment, DossierStatus, MeasureAgreement, Report, Submission, db)
 from integrity_tool.services import retention, runtime
 from integrity_tool.services.dossiers import create_dossier
 
