@@ -12,7 +12,10 @@ Each candidate logs in once (password + TOTP), then works through its dossiers: 
 Each reviewer logs in once, then takes pre-submitted dossiers: dossier page, conclusion page, save
 conclusion, sign-off with a fresh TOTP code (a code is accepted once per 30-s step, so a reviewer
 signs at most about twice a minute) and the download of the signed report.
-Think time between requests: uniform 0.5–1.5 × --think seconds (open-ish load, ~20 req/s).
+Think time between requests: uniform 0.5–1.5 × --think seconds (open-ish load, ~25 req/s).
+The virtual users run as threads in --clients load-generating processes (default 4), so that the
+client's own GIL and garbage collector add as little as possible to what it measures; the report
+also gives the server-side times from gunicorn's access log for comparison.
 
 Prints per-endpoint p50/p95/p99, throughput, errors and memory; the LAST line is one JSON object
 with the figures, the targets and "ok".
@@ -169,6 +172,17 @@ class Stats:
                 if len(self.error_samples) < 20:
                     self.error_samples.append(f"{name}: {detail}")
 
+    def dump(self) -> dict:
+        with self.lock:
+            return {"times": dict(self.times), "errors": dict(self.errors), "samples": list(self.error_samples)}
+
+    def merge(self, dumped: dict) -> None:
+        for name, values in dumped["times"].items():
+            self.times[name].extend(values)
+        for name, count in dumped["errors"].items():
+            self.errors[name] += count
+        self.error_samples.extend(dumped["samples"][: max(0, 20 - len(self.error_samples))])
+
 
 def pct(values: list[float], p: float) -> float:
     if not values:
@@ -305,6 +319,51 @@ def reviewer_loop(vu: VirtualUser, who: dict, stats: Stats, counters: dict):
         vu.call("GET report pdf", "GET", f"/beoordeling/dossier/{public_id}/rapport/vertrouwelijk")
 
 
+# --- client processes ----------------------------------------------------------------------------
+
+def client_process(base: str, users: list, qn_key: list, think: float, ramp: float, total_users: int,
+                   stop, results) -> None:
+    """One load-generating process: a thread per virtual user; sends its figures back at the end.
+
+    The virtual users are spread over several processes so that the client's own GIL and garbage
+    collector do not add to the latencies it measures."""
+    import gc
+
+    from integrity_tool.questionnaire import default_catalog
+
+    qn = default_catalog().get(*qn_key)
+    gc.freeze()
+    stats = Stats()
+    counters = {"submitted": 0, "signed": 0}
+    threads = []
+    for index, kind, who in users:
+        vu = VirtualUser(base, stats, think, stop)
+        target = (candidate_loop, (vu, who, qn, stats, counters)) if kind == "c" else \
+            (reviewer_loop, (vu, who, stats, counters))
+        threads.append(threading.Thread(target=_delayed, args=(stop, ramp * index / total_users, *target),
+                                        daemon=True))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results.put({"stats": stats.dump(), "counters": counters})
+
+
+def server_side_times(log_path: Path) -> dict[str, list[float]]:
+    """Request times as gunicorn logged them (its %(M)s atom), by endpoint, for comparison."""
+    patterns = {"GET section": r'"GET /kandidaat/dossier/[^/]+/onderdeel/[a-z0-9_]+ ',
+                "POST section": r'"POST /kandidaat/dossier/[^/]+/onderdeel/[a-z0-9_]+ ',
+                "POST sign": r'"POST /beoordeling/dossier/[^/]+/ondertekenen '}
+    out: dict[str, list[float]] = {name: [] for name in patterns}
+    compiled = {name: re.compile(p + r'[^"]*" \d+ \S+ (\d+)ms$') for name, p in patterns.items()}
+    for line in log_path.read_text(errors="replace").splitlines():
+        for name, rx in compiled.items():
+            m = rx.search(line)
+            if m:
+                out[name].append(float(m.group(1)))
+    return out
+
+
 # --- server ------------------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -358,6 +417,12 @@ def main(argv=None) -> int:
     ap.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL",
                                                              "postgresql://postgres@127.0.0.1:5432/loadtest"))
     ap.add_argument("--keep", action="store_true", help="keep the temp instance and server log")
+    ap.add_argument("--keep-alive", type=int, default=0,
+                    help="gunicorn keep-alive seconds; 0 (default) closes each connection, as behind a reverse "
+                         "proxy that does not keep upstream connections, so requests spread over both workers")
+    ap.add_argument("--clients", type=int, default=4, help="load-generating processes (users are spread over them)")
+    ap.add_argument("--report-processes", type=int, default=None,
+                    help="report processes per worker (REPORT_PROCESSES; default: the production default)")
     ap.add_argument("--_setup", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args._setup:
@@ -374,6 +439,8 @@ def main(argv=None) -> int:
     env.update({"INTEGRITY_TOOL_INSTANCE": str(instance), "DATABASE_URL": args.database_url,
                 "INTEGRITY_TOOL_SESSION_COOKIE_SECURE": "false", "INTEGRITY_TOOL_BASE_URL": "http://127.0.0.1",
                 "PYTHONPATH": str(ROOT)})
+    if args.report_processes is not None:
+        env["INTEGRITY_TOOL_REPORT_PROCESSES"] = str(args.report_processes)
     print(f"== database {args.database_url} (recreated), instance {instance}")
     prepare_database(args.database_url)
     journey_s = 30 * args.think  # ~27 requests per journey
@@ -397,7 +464,7 @@ def main(argv=None) -> int:
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                                "--workers", str(args.workers),
                                "--threads", str(args.threads), "--worker-class", "gthread",
-                               "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--keep-alive", "30",
+                               "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--keep-alive", str(args.keep_alive),
                                "integrity_tool:create_app()"],
                               env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
     try:
@@ -414,28 +481,27 @@ def main(argv=None) -> int:
                 print(log_path.read_text()[-3000:], file=sys.stderr)
                 return 2
             time.sleep(0.3)
-        from integrity_tool.questionnaire import default_catalog
+        import multiprocessing
 
-        qn = default_catalog().get(*world["questionnaire"])
+        ctx = multiprocessing.get_context("spawn")
         stats = Stats()
         counters = {"submitted": 0, "signed": 0}
-        stop = threading.Event()
-        threads = []
-        users = [("c", c) for c in world["candidates"]] + [("r", r) for r in world["reviewers"]]
+        stop = ctx.Event()
+        results = ctx.Queue()
+        users = [(i, kind, who) for i, (kind, who) in
+                 enumerate([("c", c) for c in world["candidates"]] + [("r", r) for r in world["reviewers"]])]
         ramp = min(20.0, duration / 4)
-        for i, (kind, who) in enumerate(users):
-            vu = VirtualUser(base, stats, args.think, stop)
-            target = (candidate_loop, (vu, who, qn, stats, counters)) if kind == "c" else \
-                (reviewer_loop, (vu, who, stats, counters))
-            t = threading.Thread(target=_delayed, args=(stop, ramp * i / len(users), *target), daemon=True)
-            threads.append(t)
+        n_clients = max(1, min(args.clients, len(users)))
+        clients = [ctx.Process(target=client_process, daemon=True,
+                               args=(base, users[k::n_clients], world["questionnaire"], args.think, ramp, len(users),
+                                     stop, results)) for k in range(n_clients)]
         started = time.time()
-        for t in threads:
-            t.start()
+        for c in clients:
+            c.start()
         pids = worker_pids(server.pid)
         samples = [(0.0, {p: rss_mb(p) for p in pids})]
-        print(f"== running {duration:.0f} s with {len(users)} virtual users (ramp-up {ramp:.0f} s), "
-              f"workers {pids}")
+        print(f"== running {duration:.0f} s with {len(users)} virtual users in {n_clients} client processes "
+              f"(ramp-up {ramp:.0f} s), workers {pids}")
         next_sample = started + sample_every
         while time.time() - started < duration:
             time.sleep(1)
@@ -445,11 +511,19 @@ def main(argv=None) -> int:
                 samples.append((time.time() - started, {p: rss_mb(p) for p in current}))
                 if args.soak:
                     total = sum(samples[-1][1].values())
-                    print(f"   t={samples[-1][0]:5.0f}s  RSS workers {total:7.1f} MiB  requests "
-                          f"{sum(len(v) for v in stats.times.values())}", flush=True)
+                    print(f"   t={samples[-1][0]:5.0f}s  RSS workers {total:7.1f} MiB", flush=True)
         stop.set()
-        for t in threads:
-            t.join(timeout=90)
+        for _ in clients:
+            try:
+                got = results.get(timeout=120)
+            except Exception:  # a client process died: its figures are lost, which must not pass silently
+                stats.errors["client process"] += 1
+                continue
+            stats.merge(got["stats"])
+            for key, value in got["counters"].items():
+                counters[key] += value
+        for c in clients:
+            c.join(timeout=10)
         elapsed = time.time() - started
         end_pids = worker_pids(server.pid)
         samples.append((elapsed, {p: rss_mb(p) for p in end_pids}))
@@ -498,6 +572,10 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
           f"sign-off p95 {sign_p95:.1f} ms (target ≤ {TARGET_SIGNOFF_P95_MS:.0f})")
     print(f"worker RSS (with their report processes) {start_rss:.1f} → {end_rss:.1f} MiB ({end_rss - start_rss:+.1f}); "
           f"respawned workers: {respawned or 'none'}")
+    server_side = {name: {"p50": round(pct(v, 50), 1), "p95": round(pct(v, 95), 1), "p99": round(pct(v, 99), 1)}
+                   for name, v in server_side_times(log_path).items() if v}
+    print("as gunicorn measured them (without network and client): " + "; ".join(
+        f"{name} p50 {v['p50']:.0f} / p95 {v['p95']:.0f} / p99 {v['p99']:.0f} ms" for name, v in server_side.items()))
     if stats.error_samples:
         print("first errors:\n  " + "\n  ".join(stats.error_samples))
     ok = (errors == 0 and bool(page_times) and bool(sign_times) and page_p95 <= TARGET_PAGE_P95_MS
@@ -515,6 +593,7 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
         "submissions": counters["submitted"], "signoffs": counters["signed"],
         "page_p95_ms": round(page_p95, 1), "signoff_p95_ms": round(sign_p95, 1),
         "page_p95_ms_each": {n: round(v, 1) for n, v in each_p95.items()},
+        "server_side_ms": server_side,
         "endpoints": per_endpoint,
         "rss_mb": {"start": round(start_rss, 1), "end": round(end_rss, 1), "growth": round(end_rss - start_rss, 1),
                    "samples": [[round(t), round(sum(v.values()), 1)] for t, v in samples]},
