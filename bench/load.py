@@ -301,14 +301,17 @@ def reviewer_loop(vu: VirtualUser, who: dict, stats: Stats, counters: dict):
         r = vu.call("GET conclude", "GET", path)
         if r is None:
             continue
-        # A TOTP code is accepted once per 30-s step: wait for a step this reviewer has not used.
+        # A TOTP code is accepted once per 30-s step: wait for a step this reviewer has not used, then
+        # a random part of it: reviewers do not all type their code in the same second (without this the
+        # bench would fire every reviewer's sign-off at each step boundary at once).
         while int(time.time() // 30) <= last_step and not vu.stop.is_set():
             vu.stop.wait(0.5)
+        vu.stop.wait(random.uniform(0, 20))
         if vu.stop.is_set():
             return
         last_step = int(time.time() // 30)
         m = VERSION_RE.search(r.text)
-        data = {"csrf_token": vu.token(r.text), "code": pyotp.TOTP(who["totp"]).now()}
+        data = {"csrf_token": vu.token(r.text), "code": pyotp.TOTP(who["totp"]).at(last_step * 30)}
         if m:
             data["version"] = m.group(1) or m.group(2)
         if vu.call("POST sign", "POST", f"/beoordeling/dossier/{public_id}/ondertekenen", (302,), data) is None:

@@ -18,6 +18,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,18 +102,25 @@ def shutdown() -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run(jobs: list[SignJob], processes: int) -> list[bytes]:
-    """Signed PDF bytes for each job, in order; the jobs run in parallel when a pool is configured."""
+def run(jobs: Iterable[SignJob], processes: int) -> list[bytes]:
+    """Signed PDF bytes for each job, in order. With a pool, each job is submitted as soon as it is
+    built (``jobs`` may be a generator), so building the next one overlaps with rendering this one."""
     if processes <= 0:
         return [render_and_sign(job) for job in jobs]
     pool = _get_pool(processes)
+    jobs = iter(jobs)
+    built: list[SignJob] = []
     try:
-        futures = [pool.submit(_pool_job, job) for job in jobs]
+        futures = []
+        for job in jobs:
+            built.append(job)
+            futures.append(pool.submit(_pool_job, job))
         return [future.result(timeout=JOB_TIMEOUT) for future in futures]
     except BrokenProcessPool:
         log.warning("report pool broke (a process died); rendering in-process and starting a new pool")
         _discard(pool)
-        return [render_and_sign(job) for job in jobs]
+        built.extend(jobs)  # those not built yet, if it broke while submitting
+        return [render_and_sign(job) for job in built]
 
 
 __all__ = ["SignJob", "render_and_sign", "run", "start", "shutdown"]

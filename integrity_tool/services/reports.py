@@ -178,11 +178,12 @@ def render_and_store(dossier: Dossier) -> list[Report]:
     """
     from .. import render_pool
 
-    jobs = [_sign_job(dossier, kind) for kind in KINDS]
+    kinds = list(KINDS)
+    jobs = (_sign_job(dossier, kind) for kind in kinds)  # built one by one, each rendered as soon as built
     signed_documents = render_pool.run(jobs, int(runtime.config("REPORT_PROCESSES") or 0))
     reports = []
-    for job, signed in zip(jobs, signed_documents):
-        report = Report(dossier_id=dossier.id, kind=job.kind, document_number=document_number(dossier, job.kind),
+    for kind, signed in zip(kinds, signed_documents):
+        report = Report(dossier_id=dossier.id, kind=kind, document_number=document_number(dossier, kind),
                         sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed)
         db.session.add(report)
         reports.append(report)
