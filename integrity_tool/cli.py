@@ -163,7 +163,13 @@ class _Main(FlaskGroup):
         return super().get_command(ctx, name)
 
     def list_commands(self, ctx):
-        return sorted(set(super().list_commands(ctx)) | set(self._standalone()))
+        try:
+            names = set(super().list_commands(ctx))
+        except SystemExit:  # no usable instance yet (the reason is printed above): help still works
+            click.echo("Nog niet geïnitialiseerd: alleen 'init' en 'restore' zijn beschikbaar. Voer eerst "
+                       "'integrity-tool init' uit; daarna zijn alle opdrachten beschikbaar.\n", err=True)
+            names = set()
+        return sorted(names | set(self._standalone()))
 
 
 @click.group(cls=_Main, create_app=_create_app, add_version_option=False, add_default_commands=True,

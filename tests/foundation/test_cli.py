@@ -81,6 +81,11 @@ def test_init_creates_instance_and_is_idempotent(tmp_path):
     env = dict(os.environ, INTEGRITY_TOOL_INSTANCE=str(tmp_path / "inst"))
     env.pop("DATABASE_URL", None)
     exe = Path(sys.executable).parent / "integrity-tool"
+    # Before init, help still works, names what is available and creates nothing.
+    early = subprocess.run([exe, "--help"], env=env, capture_output=True, text=True, timeout=60)
+    assert early.returncode == 0, early.stderr
+    assert "init" in early.stdout and "restore" in early.stdout and "integrity-tool init" in early.stderr
+    assert "Traceback" not in early.stderr and not (tmp_path / "inst").exists()
     first = subprocess.run([exe, "init"], env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "config.py (SECRET_KEY)" in first.stdout
