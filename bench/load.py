@@ -21,7 +21,8 @@ Prints per-endpoint p50/p95/p99, throughput, errors and memory; the LAST line is
 with the figures, the targets and "ok".
 Targets: 0 errors; p95 ≤ 100 ms for questionnaire pages and for saves (together and each on its
 own); p95 ≤ 500 ms for sign-off (incl. PDF rendering and signing); no worker respawned.
-Memory: RSS of the gunicorn workers including their report processes (REPORT_PROCESSES).
+Memory: RSS of the gunicorn workers including their report processes (REPORT_PROCESSES); the soak
+also requires that it grows by at most 40 MiB in the second half of the 30 minutes.
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "belasting proef paardenbloem"
 TARGET_PAGE_P95_MS = 100.0
 TARGET_SIGNOFF_P95_MS = 500.0
+TARGET_SOAK_LATE_GROWTH_MB = 40.0  # soak: RSS growth of all workers (+ report processes) in the second half
 PAGE_ENDPOINTS = ("GET section", "POST section")
 SIGNOFF_ENDPOINTS = ("POST sign",)
 YES = {"ingezetene", "kiesgerechtigd", "vog_aangevraagd", "cv_juist", "kent_gedragscode", "verklaring_waarheid",
@@ -567,6 +569,9 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
     start_rss = sum(samples[0][1].values())
     end_rss = sum(samples[-1][1].values())
     respawned = sorted(set(end_pids) - set(pids))
+    # Stable memory (soak): what the workers grow in the second half of the run, once warmed up.
+    half = min(samples, key=lambda sample: abs(sample[0] - elapsed / 2))
+    late_growth = end_rss - sum(half[1].values())
     print(f"\nthroughput {total / elapsed:.1f} req/s over {elapsed:.0f} s; {total} requests, {errors} errors; "
           f"{counters['submitted']} submissions, {counters['signed']} sign-offs")
     print(f"questionnaire pages+saves p95 {page_p95:.1f} ms ("
@@ -575,6 +580,8 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
           f"sign-off p95 {sign_p95:.1f} ms (target ≤ {TARGET_SIGNOFF_P95_MS:.0f})")
     print(f"worker RSS (with their report processes) {start_rss:.1f} → {end_rss:.1f} MiB ({end_rss - start_rss:+.1f}); "
           f"respawned workers: {respawned or 'none'}")
+    if args.soak:
+        print(f"second half of the soak: {late_growth:+.1f} MiB (target ≤ {TARGET_SOAK_LATE_GROWTH_MB:.0f})")
     server_side = {name: {"p50": round(pct(v, 50), 1), "p95": round(pct(v, 95), 1), "p99": round(pct(v, 99), 1)}
                    for name, v in server_side_times(log_path).items() if v}
     print("as gunicorn measured them (without network and client): " + "; ".join(
@@ -583,7 +590,8 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
         print("first errors:\n  " + "\n  ".join(stats.error_samples))
     ok = (errors == 0 and bool(page_times) and bool(sign_times) and page_p95 <= TARGET_PAGE_P95_MS
           and all(v <= TARGET_PAGE_P95_MS for v in each_p95.values())
-          and sign_p95 <= TARGET_SIGNOFF_P95_MS and not respawned)
+          and sign_p95 <= TARGET_SIGNOFF_P95_MS and not respawned
+          and (not args.soak or late_growth <= TARGET_SOAK_LATE_GROWTH_MB))
     if args.keep or not ok:
         print(f"server log: {log_path}")
     else:
@@ -599,8 +607,10 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
         "server_side_ms": server_side,
         "endpoints": per_endpoint,
         "rss_mb": {"start": round(start_rss, 1), "end": round(end_rss, 1), "growth": round(end_rss - start_rss, 1),
+                   "second_half_growth": round(late_growth, 1),
                    "samples": [[round(t), round(sum(v.values()), 1)] for t, v in samples]},
-        "targets": {"errors": 0, "page_p95_ms": TARGET_PAGE_P95_MS, "signoff_p95_ms": TARGET_SIGNOFF_P95_MS},
+        "targets": {"errors": 0, "page_p95_ms": TARGET_PAGE_P95_MS, "signoff_p95_ms": TARGET_SIGNOFF_P95_MS,
+                    **({"soak_second_half_growth_mb": TARGET_SOAK_LATE_GROWTH_MB} if args.soak else {})},
         "ok": ok,
     }
     print(json.dumps(summary))
