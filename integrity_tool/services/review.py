@@ -11,6 +11,7 @@ from datetime import date
 
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
+from sqlalchemy.orm import defer, joinedload
 
 from .. import audit
 from ..models import (ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision, Gesprek, Role,
@@ -46,6 +47,16 @@ def ensure_reviewable(dossier: Dossier) -> None:
     ensure_not_frozen(dossier)
     if dossier.status not in REVIEWABLE:
         raise StateError("Dit kan alleen terwijl het dossier in behandeling is.")
+
+
+def dashboard_dossiers(user: User, status: DossierStatus | None = None) -> list[Dossier]:
+    """The reviewer's list, deadline first. It needs neither the (encrypted, large) answers nor a
+    query per candidate, so it stays fast with thousands of dossiers."""
+    query = scoping.dossiers_for(user).options(defer(Dossier.answers), joinedload(Dossier.candidate))
+    if status is not None:
+        query = query.where(Dossier.status == status)
+    return list(db.session.scalars(query.order_by(Dossier.deadline.is_(None), Dossier.deadline,
+                                                  Dossier.created_at.desc())))
 
 
 def reviewer_dossier(user: User, public_id: str) -> Dossier:

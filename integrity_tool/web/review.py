@@ -117,13 +117,9 @@ def _back(dossier: Dossier, anchor: str = ""):
 @role_required(Role.reviewer)
 def dashboard():
     status = request.args.get("status") or ""
-    query = scoping.dossiers_for(current_user)
-    if status in DossierStatus.__members__:
-        query = query.where(Dossier.status == DossierStatus(status))
-    else:
+    if status not in DossierStatus.__members__:
         status = ""
-    dossiers = db.session.scalars(query.order_by(Dossier.deadline.is_(None), Dossier.deadline,
-                                                 Dossier.created_at.desc())).all()
+    dossiers = review.dashboard_dossiers(current_user, DossierStatus(status) if status else None)
     return render_template("review/dashboard.html", dossiers=dossiers, status=status, statuses=STATUS_LABELS)
 
 
