@@ -389,13 +389,15 @@ def _own_rss_mb(pid: int) -> float:
 
 def rss_mb(pid: int) -> float:
     """RSS of a worker plus its children (the report processes it spawned)."""
-    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    return _own_rss_mb(pid) + sum(rss_mb(int(child)) for child in children.split())
+    return _own_rss_mb(pid) + sum(rss_mb(child) for child in child_pids(pid))
 
 
-def worker_pids(master: int) -> list[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True)
+def child_pids(parent: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(parent)], capture_output=True, text=True)
     return [int(p) for p in out.stdout.split()]
+
+
+worker_pids = child_pids  # the gunicorn workers are the children of the master process
 
 
 def prepare_database(url: str) -> None:
@@ -468,8 +470,8 @@ def main(argv=None) -> int:
     log = open(log_path, "ab")
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
                                "--workers", str(args.workers),
-                               "--threads", str(args.threads), "--worker-class", "gthread",
-                               "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--keep-alive", str(args.keep_alive),
+                               "--threads", str(args.threads),
+                               "--bind", f"127.0.0.1:{port}", "--keep-alive", str(args.keep_alive),
                                "integrity_tool:create_app()"],
                               env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
     try:
