@@ -10,15 +10,15 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
 UNKNOWN = "(onbekend)"
 
 
-def fill_placeholders(template: str, context: dict[str, Any]) -> str:
-    """Replace ``{name}`` from ``context``; unknown names become "(onbekend)".
+def fill_placeholders(template: str, context: dict[str, Any], fallback: str | None = None) -> str:
+    """Replace ``{name}`` from ``context``; unknown names become ``fallback`` or else "(onbekend)".
 
     Only the template is scanned, so braces inside user-supplied values are harmless.
     """
     def repl(match: re.Match) -> str:
         value = context.get(match.group(1))
         if value is None or value == "":
-            return UNKNOWN
+            return fallback or UNKNOWN
         return str(value)
 
     return _PLACEHOLDER.sub(repl, template)
@@ -155,9 +155,10 @@ class Measure:
     legal: str | None = None
     title_en: str | None = None
 
-    def render(self, context: dict[str, Any] | None = None) -> str:
-        """The description with ``{placeholders}`` filled; never raises on odd input."""
-        return fill_placeholders(self.description, dict(context or {}))
+    def render(self, context: dict[str, Any] | None = None, subject: str | None = None) -> str:
+        """The description with ``{placeholders}`` filled; a name the context lacks gets ``subject``
+        (what the finding is about). Never raises on odd input."""
+        return fill_placeholders(self.description, dict(context or {}), subject)
 
 
 @dataclass(frozen=True, eq=False)
