@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from integrity_tool.cli_questionnaire import questionnaire as cli
+from integrity_tool.cli.questionnaire import questionnaire as cli
 from integrity_tool.questionnaire import (QuestionnaireError, SHIPPED_DIR, load_measures, load_questionnaire,
                                           questionnaire_files)
 from integrity_tool.questionnaire.model import fill_placeholders, match_placeholders
