@@ -83,7 +83,7 @@ def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]
             if m is None or (mid, item.key) in taken:
                 continue
             due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
-            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict(), subject), m.default_owner,
+            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict(), subject=subject), m.default_owner,
                                   due, item.key, item.finding.explanation[:160], subject))
     return out
 
