@@ -17,7 +17,8 @@ from ..scoring import OUTCOMES
 from . import reports, runtime, workflow
 from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
-from .review import clean_text, ensure_reviewable, reviewed_findings
+from .guards import clean_text, ensure_reviewable
+from .snapshot import reviewed_findings
 from .security import consume_totp
 
 log = logging.getLogger("integrity_tool")
