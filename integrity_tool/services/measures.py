@@ -36,22 +36,37 @@ class Suggestion:
     finding_label: str
 
 
-def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]:
-    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding."""
+def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = None) -> list[Suggestion]:
+    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding
+    (in ``lang`` where the catalogue and the questionnaire have that language)."""
     today = today or date.today()
     catalogue = runtime.catalog().measures
     out = []
-    for item in reviewed_findings(dossier):
+    for item in reviewed_findings(dossier, lang=lang):
         if item.dismissed:
             continue
         for mid in item.finding.measures:
             m = catalogue.get(mid)
             if m is None:
                 continue
-            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict()), m.default_owner,
-                                  today + timedelta(days=m.typical_deadline_days), item.key,
+            out.append(Suggestion(mid, m.localized_title(lang), m.render(item.finding.context_dict(), lang),
+                                  m.default_owner, today + timedelta(days=m.typical_deadline_days), item.key,
                                   item.finding.explanation[:160]))
     return out
+
+
+def catalogue_title(measure_id: str, lang: str | None) -> str:
+    found = runtime.catalog().measures.get(measure_id)
+    return found.localized_title(lang) if found is not None else measure_id.replace("_", " ")
+
+
+def localized(measure: MeasureAgreement, lang: str | None) -> tuple[str, str]:
+    """Title and description of an agreed measure in ``lang``: a catalogue text (as suggested, in
+    either language) is shown in the reader's language; text the reviewer wrote is shown as written."""
+    found = runtime.catalog().measures.get(measure.catalogue_id) if measure.catalogue_id else None
+    if found is None:
+        return measure.title, measure.description
+    return found.localized_text(measure.title, measure.description, lang)
 
 
 def propose_measure(user: User, dossier: Dossier, *, title: str, description: str, owner: str,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import defer, joinedload
 from .. import audit
 from ..models import (ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision, Gesprek, Role,
                       Submission, User, db, utcnow)
-from ..scoring import LEVELS, Finding, evaluate
+from ..scoring import LEVELS, Finding, evaluate, localize_findings
 from . import runtime, scoping, workflow
 from .errors import InvalidInput, NotFound, StateError
 
@@ -108,8 +108,18 @@ def submission_answers(sub: Submission | None) -> dict:
     return answers if isinstance(answers, dict) else {}
 
 
-def submission_findings(sub: Submission | None) -> list[Finding]:
-    """Findings stored in the snapshot; recomputed from its answers when the snapshot has none."""
+def submission_findings(sub: Submission | None, lang: str | None = None) -> list[Finding]:
+    """Findings stored in the snapshot; recomputed from its answers when the snapshot has none.
+
+    ``lang="en"``: their texts rendered in English from the questionnaire definition (the stored
+    Dutch snapshot itself is never changed)."""
+    found = _stored_findings(sub)
+    if lang and lang.startswith("en") and found:
+        return localize_findings(questionnaire_for(sub), submission_answers(sub), found, lang)
+    return found
+
+
+def _stored_findings(sub: Submission | None) -> list[Finding]:
     if sub is None:
         return []
     payload = sub.payload or {}
@@ -166,7 +176,8 @@ class ReviewedFinding:
         return (len(LEVELS) if self.dismissed else _RANK.get(self.level, 9), self.finding.theme, self.key)
 
 
-def reviewed_findings(dossier: Dossier, sub: Submission | None = None) -> list[ReviewedFinding]:
+def reviewed_findings(dossier: Dossier, sub: Submission | None = None,
+                      lang: str | None = None) -> list[ReviewedFinding]:
     sub = sub or latest_submission(dossier)
     decisions: dict[str, list] = {}
     for d in db.session.scalars(select(FindingDecision).where(FindingDecision.dossier_id == dossier.id)
@@ -174,7 +185,7 @@ def reviewed_findings(dossier: Dossier, sub: Submission | None = None) -> list[R
         decisions.setdefault(d.finding_key, []).append(d)
     comments = comments_by_target(dossier)
     items = [ReviewedFinding(f, decisions.get(f.key, []), comments.get(f"finding:{f.key}", []))
-             for f in submission_findings(sub)]
+             for f in submission_findings(sub, lang)]
     return sorted(items, key=lambda r: r.sort_key)
 
 
@@ -327,9 +338,9 @@ def record_gesprek(user: User, dossier: Dossier, held_on: date | None, participa
     return gesprek
 
 
-def interview_guide(dossier: Dossier) -> list[tuple[str, list[ReviewedFinding]]]:
+def interview_guide(dossier: Dossier, lang: str | None = None) -> list[tuple[str, list[ReviewedFinding]]]:
     """Per theme, the findings still relevant (not dismissed); each with its follow-up question."""
-    items = [i for i in reviewed_findings(dossier) if not i.dismissed]
+    items = [i for i in reviewed_findings(dossier, lang=lang) if not i.dismissed]
     return grouped_by_theme(items, questionnaire_for(dossier))
 
 
