@@ -12,7 +12,7 @@ import pytest
 from integrity_tool.models import Submission, db
 from integrity_tool.questionnaire import SHIPPED_DIR, load_questionnaire
 from integrity_tool.scoring import evaluate, localize_findings
-from integrity_tool.services import measures, review, runtime
+from integrity_tool.services import measures, review, runtime, snapshot
 from tests.conftest import login
 from tests.review.helpers import base_answers, make_world
 
@@ -59,7 +59,7 @@ def test_dossier_page_in_english(app, client, world):
 
 
 def test_the_signed_snapshot_stays_dutch(app, client, world):
-    sub = review.latest_submission(world.dossier)
+    sub = snapshot.latest_submission(world.dossier)
     before = copy.deepcopy(sub.payload)
     login(client, world.reviewer)
     client.get(f"/beoordeling/dossier/{world.dossier.public_id}")
