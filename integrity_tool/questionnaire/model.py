@@ -18,8 +18,10 @@ def is_english(lang: str | None) -> bool:
     return bool(lang) and str(lang).lower().startswith("en")
 
 
-def fill_placeholders(template: str, context: dict[str, Any], lang: str | None = None) -> str:
-    """Replace ``{name}`` from ``context``; unknown names become "(onbekend)" ("(unknown)" in English).
+def fill_placeholders(template: str, context: dict[str, Any], fallback: str | None = None,
+                      lang: str | None = None) -> str:
+    """Replace ``{name}`` from ``context``; unknown names become ``fallback`` or else "(onbekend)"
+    ("(unknown)" when ``lang`` is English).
 
     Only the template is scanned, so braces inside user-supplied values are harmless.
     """
@@ -28,7 +30,7 @@ def fill_placeholders(template: str, context: dict[str, Any], lang: str | None =
     def repl(match: re.Match) -> str:
         value = context.get(match.group(1))
         if value is None or value == "":
-            return unknown
+            return fallback or unknown
         return str(value)
 
     return _PLACEHOLDER.sub(repl, template)
@@ -208,10 +210,12 @@ class Measure:
     def localized_title(self, lang: str | None = None) -> str:
         return _pick(self.title, self.title_en, lang) or self.id
 
-    def render(self, context: dict[str, Any] | None = None, lang: str | None = None) -> str:
-        """The description with ``{placeholders}`` filled; never raises on odd input."""
+    def render(self, context: dict[str, Any] | None = None, lang: str | None = None,
+               subject: str | None = None) -> str:
+        """The description with ``{placeholders}`` filled; a name the context lacks gets ``subject``
+        (what the finding is about). Never raises on odd input."""
         template = _pick(self.description, self.description_en, lang) or ""
-        return fill_placeholders(template, dict(context or {}), lang)
+        return fill_placeholders(template, dict(context or {}), subject, lang=lang)
 
     def localized_text(self, title: str, description: str, lang: str | None) -> tuple[str, str]:
         """An agreed measure's title and description in ``lang`` when they are still this catalogue

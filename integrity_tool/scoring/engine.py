@@ -159,8 +159,8 @@ def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item:
     return Finding(
         key=risk.id if index is None else f"{risk.id}:{index}",
         risk_id=risk.id, theme=risk.theme, theme_title=theme.localized_title(lang) if theme else risk.theme,
-        level=risk.level, explanation=fill_placeholders(explanation, ctx, lang), legal=risk.legal,
-        measures=risk.measures, ask=fill_placeholders(ask, ctx, lang) if ask else None,
+        level=risk.level, explanation=fill_placeholders(explanation, ctx, lang=lang), legal=risk.legal,
+        measures=risk.measures, ask=fill_placeholders(ask, ctx, lang=lang) if ask else None,
         question_ids=(risk.for_each,) if risk.for_each else risk.when.refs,
         item_index=index, answers=_trigger_answers(qn, risk, answers, item, repeat, lang),
         context=_context(ctx, used, repeat),

@@ -152,7 +152,7 @@ def _item_title(repeat, item: dict, index: int, lang: str | None = None) -> str:
     for sub in repeat.questions:
         if item.get(sub.id) not in (None, ""):
             context[sub.id] = _show(sub, item.get(sub.id), lang)
-    text = fill_placeholders(label, context, lang) if label else ""
+    text = fill_placeholders(label, context, lang=lang) if label else ""
     line = (f"{repeat.localized_label(lang)} – item {index + 1}" if is_english(lang)
             else f"{repeat.label} – regel {index + 1}")
     return line + (f": {text}" if text else "")
