@@ -6,9 +6,8 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Dossier, DossierStatus, Role, User, db
-from . import runtime, scoping
+from . import notify, runtime, scoping
 from .errors import InvalidInput, NotFound, StateError
-from .review import notify_candidate
 from .snapshot import latest_submission, questionnaire_for, submission_answers
 from .timeline import SectionChanges, diff_answers
 
@@ -50,10 +49,10 @@ def start(actor: User, signed_dossier: Dossier, *, ip: str | None = None) -> Dos
     db.session.flush()
     audit.record("herbevestiging.gestart", actor=actor, dossier=dossier, ip=ip, vorig_dossier=signed_dossier.public_id)
     db.session.commit()
-    notify_candidate(dossier, "Jaarlijkse herbevestiging risicoanalyse integriteit",
+    notify.notify_candidate(dossier, "Jaarlijkse herbevestiging risicoanalyse integriteit",
                      "Het is tijd voor de jaarlijkse herbevestiging van uw opgave. Uw antwoorden van vorig jaar "
                      "staan al klaar: controleer ze, pas aan wat veranderd is en dien de vragenlijst opnieuw in.",
-                     "/kandidaat/")
+                     "candidate.home")
     return dossier
 
 

@@ -12,10 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
                       utcnow)
-from . import runtime, workflow
+from . import notify, runtime, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
-from .review import notify_candidate
 from .snapshot import latest_submission, reviewed_findings, submission_findings
 
 S = DossierStatus
@@ -172,9 +171,9 @@ def send_to_candidate(user: User, dossier: Dossier, *, ip: str | None = None) ->
     workflow.transition(dossier, "propose_measures")
     audit.record("maatregelen.voorgelegd", actor=user, dossier=dossier, ip=ip, aantal=len(pending))
     db.session.commit()
-    notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
+    notify.notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
                      "De {title} stelt naar aanleiding van uw risicoanalyse maatregelen voor. Log in om ze te "
-                     "bekijken en te accepteren of erop te reageren.", "/kandidaat/maatregelen/")
+                     "bekijken en te accepteren of erop te reageren.", "candidate_measures.home")
     return len(pending)
 
 
@@ -305,8 +304,8 @@ def send_reminders(days: int = 14, today: date | None = None) -> tuple[int, int]
                 runtime.send_mail(user.email, "reminder", "Herinnering: maatregel risicoanalyse integriteit",
                                   language=user.language, user=user, measure=measure, overdue=overdue, today=today,
                                   organisation=measure.dossier.organisation.name,
-                                  link=runtime.external_url("/kandidaat/maatregelen/" if user.role == Role.candidate
-                                                            else "/beoordeling/maatregelen"))
+                                  link=notify.link("candidate_measures.home" if user.role == Role.candidate
+                                                   else "review.measures"))
         except OSError:  # mail server down: no ledger row, so the next run tries again
             db.session.rollback()
             skipped += 1
