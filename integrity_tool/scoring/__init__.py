@@ -1,6 +1,6 @@
 """Rule engine: answers -> findings. Pure Python; no Flask, no db.
 
 The vocabulary (Level, Outcome and their labels) lives in integrity_tool.questionnaire.schema."""
-from .engine import Finding, Result, evaluate, suggest_outcome
+from .engine import Finding, Result, evaluate, localize_findings, suggest_outcome
 
-__all__ = ["Finding", "Result", "evaluate", "suggest_outcome"]
+__all__ = ["Finding", "Result", "evaluate", "localize_findings", "suggest_outcome"]

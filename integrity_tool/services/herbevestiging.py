@@ -61,11 +61,13 @@ def start_for(actor: User, public_id: str, *, ip: str | None = None) -> Dossier:
     return start(actor, dossier, ip=ip)
 
 
-def changes_since_previous(dossier: Dossier) -> list[SectionChanges] | None:
+def changes_since_previous(dossier: Dossier, lang: str | None = None) -> list[SectionChanges] | None:
     """What changed in this herbevestiging against the previous signed submission (None if n/a)."""
     if dossier.kind != DossierKind.herbevestiging or dossier.previous is None:
         return None
     current = latest_submission(dossier)
     new_answers = submission_answers(current) if current is not None else (dossier.answers or {})
     old_answers = submission_answers(latest_submission(dossier.previous))
-    return diff_answers(questionnaire_for(current or dossier), old_answers, new_answers)
+    questionnaire = questionnaire_for(current or dossier)
+    lang = questionnaire.content_language(lang) if questionnaire is not None else None
+    return diff_answers(questionnaire, old_answers, new_answers, lang)

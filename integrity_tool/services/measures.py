@@ -67,14 +67,15 @@ class Suggestion:
     subject: str = ""
 
 
-def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]:
-    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding.
+def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = None) -> list[Suggestion]:
+    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding
+    (in ``lang`` where the catalogue and the questionnaire have that language).
     A suggestion already added for the same finding is left out."""
     today = today or date.today()
     catalogue = runtime.catalog().measures
     taken = {(m.catalogue_id, key) for m in measures_of(dossier) if m.catalogue_id for key in (m.finding_keys or [])}
     out = []
-    for item in reviewed_findings(dossier):
+    for item in reviewed_findings(dossier, lang=lang):
         if item.dismissed:
             continue
         subject = finding_subject(item.finding)
@@ -83,9 +84,24 @@ def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]
             if m is None or (mid, item.key) in taken:
                 continue
             due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
-            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict(), subject=subject), m.default_owner,
+            out.append(Suggestion(mid, m.localized_title(lang),
+                                  m.render(item.finding.context_dict(), lang, subject=subject), m.default_owner,
                                   due, item.key, item.finding.explanation[:160], subject))
     return out
+
+
+def catalogue_title(measure_id: str, lang: str | None) -> str:
+    found = runtime.catalog().measures.get(measure_id)
+    return found.localized_title(lang) if found is not None else measure_id.replace("_", " ")
+
+
+def localized(measure: MeasureAgreement, lang: str | None) -> tuple[str, str]:
+    """Title and description of an agreed measure in ``lang``: a catalogue text (as suggested, in
+    either language) is shown in the reader's language; text the reviewer wrote is shown as written."""
+    found = runtime.catalog().measures.get(measure.catalogue_id) if measure.catalogue_id else None
+    if found is None:
+        return measure.title, measure.description
+    return found.localized_text(measure.title, measure.description, lang)
 
 
 def propose_measure(user: User, dossier: Dossier, *, title: str, description: str, owner: str,

@@ -166,7 +166,7 @@ def record_gesprek(user: User, dossier: Dossier, held_on: date | None, participa
     return gesprek
 
 
-def interview_guide(dossier: Dossier) -> list[tuple[str, list[ReviewedFinding]]]:
+def interview_guide(dossier: Dossier, lang: str | None = None) -> list[tuple[str, list[ReviewedFinding]]]:
     """Per theme, the findings still relevant (not dismissed); each with its follow-up question."""
-    items = [i for i in reviewed_findings(dossier) if not i.dismissed]
+    items = [i for i in reviewed_findings(dossier, lang=lang) if not i.dismissed]
     return grouped_by_theme(items, questionnaire_for(dossier))
