@@ -25,76 +25,9 @@ from wtforms.validators import Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..questionnaire import Question, display_value, fill_placeholders, validate_value
+from ..questionnaire.values import format_date, format_money, parse_amount, parse_date
 
 YES, NO = "ja", "nee"
-_DATE_NL = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-# --- parsing helpers (plain functions: unit-testable without a request) -------------------------
-
-def parse_amount(raw: str) -> Decimal:
-    """Dutch or plain amounts: "1.250,50", "1250,50", "1250.50", "€ 1.250" -> Decimal. ValueError if not."""
-    text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-    if text.endswith(",-"):
-        text = text[:-2]
-    if "," in text and "." in text:
-        decimal_sep, group_sep = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
-        whole, _sep, cents = text.rpartition(decimal_sep)
-        if not re.fullmatch(rf"-?\d{{1,3}}(\{group_sep}\d{{3}})+", whole):
-            raise ValueError("groepering")
-        text = whole.replace(group_sep, "") + "." + cents
-    elif "," in text:
-        if text.count(",") > 1:
-            raise ValueError("komma")
-        text = text.replace(",", ".")
-    elif _THOUSANDS_DOT.match(text):
-        text = text.replace(".", "")
-    if not _AMOUNT.match(text):
-        raise ValueError("geen bedrag")
-    value = Decimal(text)
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError("decimalen")
-    return value.quantize(Decimal("0.01"))
-
-
-def parse_date(raw: str) -> date:
-    """"17-03-2026", "17/3/2026", "2026-03-17" -> date. ValueError (with a reason) if not."""
-    text = (raw or "").strip()
-    m = _DATE_NL.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-    else:
-        m = _DATE_ISO.match(text)
-        if not m:
-            raise ValueError("vorm")
-        year, month, day = (int(g) for g in m.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError("bestaat niet") from None
-
-
-def format_date_nl(value) -> str:
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        y, m, d = value.split("-")
-        return f"{d}-{m}-{y}"
-    return value or ""
-
-
-def format_amount_nl(value) -> str:
-    """"1250.50" -> "1.250,50" (how a Dutch user reads and types it)."""
-    try:
-        d = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return str(value or "")
-    sign = "-" if d < 0 else ""
-    whole, _sep, cents = f"{abs(d):.2f}".partition(".")
-    return f"{sign}{int(whole):,}".replace(",", ".") + f",{cents}"
 
 
 # --- fields -------------------------------------------------------------------------------------
@@ -123,7 +56,7 @@ class DutchDecimalField(DecimalField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return format_amount_nl(self.data) if self.data is not None else ""
+        return format_money(self.data, symbol=False) if self.data is not None else ""
 
 
 class DutchIntegerField(IntegerField):
@@ -157,7 +90,7 @@ class DutchDateField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return format_date_nl(self.data)
+        return format_date(self.data)
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from integrity_tool.models import AuditEvent, Dossier, db
 from integrity_tool.services import answers as answers_service
 from integrity_tool.services.errors import Conflict
-from integrity_tool.web.dynamic_forms import parse_amount, parse_date
+from integrity_tool.questionnaire.values import parse_amount, parse_date
 
 from .helpers import fill_dossier, questionnaire, version_of
 
