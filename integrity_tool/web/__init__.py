@@ -9,7 +9,7 @@ def register_web(app: Flask) -> None:
     errors.init_app(app)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
-    for name in ("candidate", "review", "griffie", "admin", "public", "register", "measures_candidate", "activation", "invite"):
+    for name in ("candidate", "review", "griffie", "admin", "public", "register", "candidate_measures", "activation", "invite"):
         module = _optional(name)
         if module is not None:
             app.register_blueprint(module.bp)

@@ -23,6 +23,7 @@ from ..services import answers as answers_service
 from ..services import scoping, submission
 from ..services.errors import Conflict, StateError
 from . import dynamic_forms as df
+from . import question_views as qv
 from .forms import ActionForm
 from .hooks import client_ip, role_required
 
@@ -89,7 +90,7 @@ def access_log(public_id: str):
 def _answer_sections(ctx: dict) -> list[dict]:
     questionnaire, stored, lang = ctx["questionnaire"], ctx["dossier"].answers or {}, ctx["lang"]
     return [{"section": s, "title": s.localized_title(lang), "complete": ctx["progress"].complete[s.id],
-             "rows": df.answer_rows(questionnaire, s, stored, lang)} for s in questionnaire.sections]
+             "rows": qv.answer_rows(questionnaire, s, stored, lang)} for s in questionnaire.sections]
 
 
 # --- a section page -------------------------------------------------------------------------------
@@ -98,9 +99,9 @@ def _render_section(ctx: dict, sec, form, visible_ids: set[str], *, status: int 
                     repeat_errors: dict | None = None):
     questionnaire, lang = ctx["questionnaire"], ctx["lang"]
     stored = ctx["dossier"].answers or {}
-    views = df.question_views(sec.questions, visible_ids, form, stored, lang)
+    views = qv.question_views(sec.questions, visible_ids, form, stored, lang)
     index = [s.id for s in questionnaire.sections].index(sec.id)
-    saved_rows = df.answer_rows(questionnaire, sec, stored, lang) if conflict else None
+    saved_rows = qv.answer_rows(questionnaire, sec, stored, lang) if conflict else None
     return render_template("candidate/section.html", section=sec, views=views, form=form, index=index,
                            conflict=conflict, saved_rows=saved_rows, repeat_errors=repeat_errors or {},
                            **ctx), status
@@ -221,8 +222,8 @@ def _item_page(public_id: str, section_id: str, repeat_id: str, number: int | No
 
 def _render_item(ctx, sec, repeat, form, visible, number, *, status=200, conflict=False, saved_item=None):
     lang = ctx["lang"]
-    views = df.question_views(repeat.questions, visible, form, {}, lang)
-    saved_rows = df.item_rows(repeat, saved_item, lang) if conflict and saved_item else None
+    views = qv.question_views(repeat.questions, visible, form, {}, lang)
+    saved_rows = qv.item_rows(repeat, saved_item, lang) if conflict and saved_item else None
     return render_template("candidate/item.html", section=sec, repeat=repeat, views=views, form=form,
                            number=number, conflict=conflict, saved_rows=saved_rows, **ctx), status
 
@@ -295,9 +296,9 @@ def item_remove(public_id: str, section_id: str, repeat_id: str, number: int):
             return redirect(back)
         flash(_("Verwijderd."), "success")
         return redirect(back)
-    title = df.item_title(repeat, item, number, ctx["lang"])
+    title = qv.item_title(repeat, item, number, ctx["lang"])
     return render_template("candidate/item_remove.html", section=sec, repeat=repeat, title=title, number=number,
-                           rows=df.item_rows(repeat, item, ctx["lang"]), form=form, back=back, **ctx)
+                           rows=qv.item_rows(repeat, item, ctx["lang"]), form=form, back=back, **ctx)
 
 
 # --- review, submit ---------------------------------------------------------------------------------

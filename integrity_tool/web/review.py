@@ -19,6 +19,7 @@ from ..models import MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier
 from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
 from ..services import herbevestiging, measures, reports, review, scoping, signoff, timeline
 from ..services.errors import InvalidInput
+from .forms import ActionForm
 from .hooks import client_ip, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/beoordeling")
@@ -96,10 +97,6 @@ class AddendumForm(FlaskForm):
     submit = SubmitField(_l("Aanvulling toevoegen"))
 
 
-class ActionOnlyForm(FlaskForm):
-    submit = SubmitField(_l("Bevestigen"))
-
-
 def _first_error(form) -> str:
     for field in form:
         if field.errors:
@@ -143,7 +140,7 @@ def dossier(public_id: str):
         herbevestiging_changes=herbevestiging.changes_since_previous(d),
         decision_form=DecisionForm(), comment_form=CommentForm(), level_labels=LEVEL_LABELS,
         editable=d.status in review.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
-        addendum_form=AddendumForm(), action_form=ActionOnlyForm(), measures=measures.measures_of(d),
+        addendum_form=AddendumForm(), action_form=ActionForm(), measures=measures.measures_of(d),
         display_value=display_value,
     )
 
@@ -270,7 +267,7 @@ def dossier_measures(public_id: str):
                 "description": suggestion.description, "owner": suggestion.owner, "due_date": suggestion.due_date,
                 "finding_keys": [suggestion.finding_key]})
     return render_template("review/measures_dossier.html", d=d, form=form, measures=measures.measures_of(d),
-                           suggestions=measures.suggestions(d), action_form=ActionOnlyForm(), status_labels=MEASURE_STATUS_LABELS,
+                           suggestions=measures.suggestions(d), action_form=ActionForm(), status_labels=MEASURE_STATUS_LABELS,
                            editable=d.status in review.REVIEWABLE)
 
 
@@ -278,7 +275,7 @@ def dossier_measures(public_id: str):
 @role_required(Role.reviewer)
 def remove_measure(public_id: str, measure_id: str):
     d = review.reviewer_dossier(current_user, public_id)
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     measures.remove_measure(current_user, d, measure_id, ip=client_ip())
     flash(_("De maatregel is verwijderd."), "success")
@@ -289,7 +286,7 @@ def remove_measure(public_id: str, measure_id: str):
 @role_required(Role.reviewer)
 def send_measures(public_id: str):
     d = review.reviewer_dossier(current_user, public_id)
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     count = measures.send_to_candidate(current_user, d, ip=client_ip())
     flash(_("%(n)s maatregel(en) voorgelegd aan de kandidaat; de kandidaat heeft een e-mail gekregen.", n=count),
@@ -369,7 +366,7 @@ def history(public_id: str):
 @bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])
 @role_required(Role.reviewer, Role.griffier)
 def start_herbevestiging(public_id: str):
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     new = herbevestiging.start_for(current_user, public_id, ip=client_ip())
     flash(_("De jaarlijkse herbevestiging is gestart; de bestuurder heeft een e-mail gekregen."), "success")
@@ -390,7 +387,7 @@ def measures_overview():
     signed = db.session.scalars(scoping.dossiers_for(current_user).where(Dossier.status == DossierStatus.afgerond)
                                 .order_by(Dossier.signed_off_at.desc())).all()
     return render_template("review/measures.html", rows=rows, state=state, labels=measures.FOLLOW_UP_LABELS,
-                           note_form=NoteForm(), action_form=ActionOnlyForm(), signed=signed)
+                           note_form=NoteForm(), action_form=ActionForm(), signed=signed)
 
 
 @bp.route("/maatregelen/<measure_id>/uitgevoerd", methods=["POST"])
