@@ -173,6 +173,19 @@ def test_stale_version_is_a_conflict_in_the_service(app_ctx, make_candidate_doss
     assert _stored(dossier).answers["bedreigd"] is False
 
 
+def test_save_section_tells_what_is_missing_and_where_next(app_ctx, make_candidate_dossier):
+    candidate, dossier = make_candidate_dossier()
+    questionnaire = answers_service.questionnaire_for(dossier)
+    ids = [s.id for s in questionnaire.sections]
+    first = questionnaire.sections[0]
+    empty = answers_service.save_section(candidate, dossier, first.id, {}, dossier.version)
+    assert empty.missing == tuple(answers_service.missing_required(questionnaire, first, {}))
+    assert empty.missing and empty.next_section_id == ids[1]
+    assert empty.version == _stored(dossier).version
+    last = answers_service.save_section(candidate, dossier, ids[-1], {}, empty.version, questionnaire=questionnaire)
+    assert last.next_section_id is None and last.version == empty.version + 1
+
+
 def test_repeat_items_can_be_edited_and_removed_without_javascript(candidate_client):
     client, _candidate, dossier = candidate_client
     fill_dossier(_stored(dossier))
