@@ -16,24 +16,14 @@ from .. import audit
 from ..models import Dossier, User, db, utcnow
 from ..questionnaire import (Question, Questionnaire, Section, missing_required, prune_hidden, section_complete,
                              visible_questions)
-from . import runtime, workflow
+from . import workflow
 from .errors import Conflict, InvalidInput, NotFound, StateError
+from .snapshot import require_questionnaire
 
 CONFLICT_MESSAGE = ("Uw antwoorden zijn niet opgeslagen: ze zijn intussen in een ander venster of op een ander "
                     "apparaat gewijzigd. Hieronder ziet u de nieuwste opgeslagen antwoorden. Uw eigen invoer staat "
                     "nog in het formulier. Controleer alles en klik opnieuw op opslaan om uw invoer te bewaren.")
 NOT_EDITABLE_MESSAGE = "Dit dossier is ingediend of gesloten. U kunt de antwoorden niet meer wijzigen."
-
-
-def questionnaire_for(dossier: Dossier) -> Questionnaire:
-    """The exact questionnaire version the dossier started with."""
-    try:
-        return runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
-    except KeyError:
-        found = runtime.catalog().by_hash(dossier.questionnaire_hash)
-        if found is None:
-            raise NotFound("De vragenlijst van dit dossier is niet (meer) beschikbaar.") from None
-        return found
 
 
 def section(questionnaire: Questionnaire, section_id: str) -> Section:
@@ -109,7 +99,7 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
         expected = int(expected_version)
     except (TypeError, ValueError):
         raise Conflict(CONFLICT_MESSAGE) from None
-    questionnaire = questionnaire or questionnaire_for(dossier)
+    questionnaire = questionnaire or require_questionnaire(dossier)
     pruned = prune_hidden(questionnaire, answers)
     prog = progress(questionnaire, pruned)
     result = db.session.execute(
@@ -169,9 +159,9 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     ``values`` holds the (already validated) answers of the questions that were on the page,
     keyed by question id. Questions of the section missing from ``values`` keep no answer unless
     they are repeats (those are edited item by item). Hidden answers are pruned. Pass
-    ``questionnaire`` when the caller already resolved it with :func:`questionnaire_for`.
+    ``questionnaire`` when the caller already resolved it (``snapshot.require_questionnaire``).
     """
-    questionnaire = questionnaire or questionnaire_for(dossier)
+    questionnaire = questionnaire or require_questionnaire(dossier)
     target = section(questionnaire, section_id)
     stored = _write(candidate, dossier, with_page(target, dossier.answers, values), expected_version,
                     section_id=section_id, ip=ip, questionnaire=questionnaire)
@@ -190,7 +180,7 @@ def _items(dossier: Dossier, repeat: Question) -> list[dict]:
 def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int | None,
               item: dict, expected_version, *, ip: str | None = None) -> int:
     """Add (``index=None``) or replace one item of a repeat question; returns the item's index."""
-    questionnaire = questionnaire_for(dossier)
+    questionnaire = require_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     clean = {k: v for k, v in item.items() if repeat.sub(k) is not None and v is not None}
@@ -211,7 +201,7 @@ def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str
 
 def remove_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int,
                 expected_version, *, ip: str | None = None) -> None:
-    questionnaire = questionnaire_for(dossier)
+    questionnaire = require_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     if not 0 <= index < len(items):

@@ -20,7 +20,7 @@ from wtforms.validators import Length
 from ..models import Dossier, DossierStatus, Role, db
 from ..questionnaire import visible_subquestions
 from ..services import answers as answers_service
-from ..services import scoping, submission
+from ..services import scoping, snapshot, submission
 from ..services.errors import Conflict, StateError
 from . import dynamic_forms as df
 from . import question_views as qv
@@ -47,7 +47,7 @@ def _dossier(public_id: str) -> Dossier:
 
 def _context(dossier: Dossier, questionnaire=None) -> dict:
     """What every candidate page shows; pass ``questionnaire`` when this request already resolved it."""
-    questionnaire = questionnaire or answers_service.questionnaire_for(dossier)
+    questionnaire = questionnaire or snapshot.require_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
     return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),

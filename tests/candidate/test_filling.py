@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from integrity_tool.models import AuditEvent, Dossier, db
 from integrity_tool.services import answers as answers_service
+from integrity_tool.services import snapshot
 from integrity_tool.services.errors import Conflict
 from integrity_tool.questionnaire.values import parse_amount, parse_date
 
@@ -175,7 +176,7 @@ def test_stale_version_is_a_conflict_in_the_service(app_ctx, make_candidate_doss
 
 def test_save_section_tells_what_is_missing_and_where_next(app_ctx, make_candidate_dossier):
     candidate, dossier = make_candidate_dossier()
-    questionnaire = answers_service.questionnaire_for(dossier)
+    questionnaire = snapshot.require_questionnaire(dossier)
     ids = [s.id for s in questionnaire.sections]
     first = questionnaire.sections[0]
     empty = answers_service.save_section(candidate, dossier, first.id, {}, dossier.version)
