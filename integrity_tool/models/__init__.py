@@ -3,6 +3,7 @@ from .audit import AuditEvent
 from .base import db, new_public_id, utcnow
 from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierKind, DossierStatus, FindingCounts, Submission
 from .measure import MEASURE_STATUS_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus, owner_label_for
+from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .relation import Relation, RelationUpload
 from .report import Report
@@ -16,5 +17,5 @@ __all__ = [
     "Dossier", "DossierKind", "DossierStatus", "FindingCounts", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
     "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "owner_label_for",
-    "Report", "Relation", "RelationUpload", "AuditEvent",
+    "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]

@@ -4,7 +4,7 @@ from flask import Flask
 from ..models import DossierKind, DossierStatus, MeasureStatus, Role
 from ..questionnaire import Level, MeasureOwner, Outcome
 
-from . import (activation, admin, auth, candidate, errors, griffie, hooks, invite, main, measures_candidate, public,
+from . import (activation, admin, auth, candidate, candidate_measures, errors, griffie, hooks, invite, main, public,
                register, review)
 
 # The domain vocabulary for templates: compare members (``d.status == DossierStatus.afgerond``), not strings.
@@ -12,7 +12,7 @@ VOCABULARY = {cls.__name__: cls for cls in (DossierKind, DossierStatus, Level, M
                                             Role)}
 
 BLUEPRINTS = (main.bp, auth.bp, candidate.bp, review.bp, griffie.bp, admin.bp, public.bp, register.bp,
-              measures_candidate.bp, activation.bp, invite.bp)
+              candidate_measures.bp, activation.bp, invite.bp)
 
 
 def register_web(app: Flask) -> None:

@@ -34,7 +34,7 @@ def _dummy(name: str, sql_type: str):
     return {"kind": "gemeente", "role": "candidate"}.get(name, "x")
 
 
-def test_0003_moves_finding_counts_into_three_columns(tmp_path, monkeypatch):
+def test_0004_moves_finding_counts_into_three_columns(tmp_path, monkeypatch):
     """The data migration: "b,h,a" strings become integers (unreadable ones zeros), NULL stays NULL,
     and the downgrade writes the strings back. On its own SQLite file, whatever DATABASE_URL says."""
     import sqlite3
@@ -48,7 +48,7 @@ def test_0003_moves_finding_counts_into_three_columns(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app(_test_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'm.db'}"))
     with app.app_context():
-        upgrade(revision="0002")
+        upgrade(revision="0003")
         with sqlite3.connect(tmp_path / "m.db") as raw:
             for table in ("organisation", "user_account"):  # one row each for the foreign keys, any values
                 columns = [c for c in raw.execute(f"PRAGMA table_info({table})") if c[3] or c[5]]
@@ -61,13 +61,13 @@ def test_0003_moves_finding_counts_into_three_columns(tmp_path, monkeypatch):
                     "progress_total, created_at, updated_at, finding_counts) VALUES (?, ?, 1, 1, 'benoeming', "
                     "'q', '1', 'h', 'Wethouder', 'ingediend', 1, 0, 0, '2026-01-01', '2026-01-01', ?)",
                     (i, f"p{i}", counts))
-        upgrade(revision="0003")
+        upgrade(revision="0004")
         with db.engine.connect() as conn:
             rows = conn.execute(text("SELECT id, count_blokkerend, count_hoog, count_aandachtspunt, kind "
                                      "FROM dossier ORDER BY id")).all()
         assert [tuple(r) for r in rows] == [(1, 1, 2, 3, "benoeming"), (2, None, None, None, "benoeming"),
                                             (3, 0, 0, 0, "benoeming")]
-        downgrade(revision="0002")
+        downgrade(revision="0003")
         with db.engine.connect() as conn:
             back = conn.execute(text("SELECT finding_counts FROM dossier ORDER BY id")).scalars().all()
         assert back == ["1,2,3", None, "0,0,0"]
