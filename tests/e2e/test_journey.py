@@ -5,12 +5,13 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from integrity_tool import signing
 
-from .helpers import ARTIFACTS, Account, find_link, login, submit
+from .helpers import ARTIFACTS, Account, find_link, login, mail_text, submit
 from .journey import Candidate, Journey, fill_in_questionnaire, invite, review_and_submit
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +37,14 @@ def test_whole_journey(new_context, visit, server, authenticator, org, tmp_path)
     j = Journey(cand_page, visit, server, authenticator)
     j.activate(candidate)
     fill_in_questionnaire(j, candidate)
+    mail_count = len(server.outbox())
     review_and_submit(j, candidate)
+
+    # --- the burgemeester is told by mail (a link, no content) that a dossier waits
+    notice = server.wait_for_mail(reviewer.email, after=mail_count)
+    assert "wacht op uw beoordeling" in str(notice["Subject"])
+    dossier_link = find_link(notice, r"https?://\S+/beoordeling/dossier/\S+")
+    assert candidate.account.name not in mail_text(notice)
 
     # --- the reviewer reviews, changes a finding's level with a justification, asks for clarification
     rev = new_context().new_page()
@@ -45,6 +53,8 @@ def test_whole_journey(new_context, visit, server, authenticator, org, tmp_path)
     with rev.expect_navigation():
         rev.get_by_role("link", name=candidate.account.name).click()
     visit(rev, "beoordelaar-dossier")
+    assert urlsplit(rev.url).path == urlsplit(dossier_link).path  # the mail's link leads to this page
+    public_id = dossier_link.rstrip("/").rsplit("/", 1)[1]
     change_finding_level(rev, visit)
     mail_count = len(server.outbox())
     ask_clarification(rev, visit)
@@ -71,6 +81,7 @@ def test_whole_journey(new_context, visit, server, authenticator, org, tmp_path)
     assert "geaccepteerd" in cand_page.locator(".flashes").inner_text()
 
     # --- the reviewer concludes and signs off with a TOTP code; both PDFs download and verify
+    mail_count = len(server.outbox())
     conclude_and_sign(rev, visit, reviewer, authenticator)
     ca = server.ca_pem(org.slug)
     pdfs = {}
@@ -93,6 +104,22 @@ def test_whole_journey(new_context, visit, server, authenticator, org, tmp_path)
     # and the public verification page says the same
     summary_name = next(n for n in pdfs if "vertrouwelijk" not in n.lower())
     check_on_verification_page(cand_page, visit, pdfs[summary_name], tmp_path / summary_name)
+
+    # --- the griffier is told, and downloads this one raad summary from the dossier page and the overview
+    signed = server.wait_for_mail(griffier.email, after=mail_count)
+    assert "afgerond en ondertekend" in str(signed["Subject"])
+    griffie_page.goto(find_link(signed, r"https?://\S+/griffie/dossiers/\S+"))
+    visit(griffie_page, "griffie-dossier-afgerond")
+    with griffie_page.expect_download() as info:
+        griffie_page.get_by_role("link", name=re.compile(r"Samenvatting voor de gemeenteraad \(PDF\)")).click()
+    griffie_summary = Path(info.value.path()).read_bytes()
+    assert griffie_summary == pdfs[summary_name] and verify_pdf(griffie_summary, [ca]).ok
+    griffie_page.goto("/griffie/")
+    row = griffie_page.get_by_role("row").filter(has_text=candidate.account.name)
+    with griffie_page.expect_download() as info:
+        row.get_by_role("link", name="Samenvatting (PDF)").click()
+    assert Path(info.value.path()).read_bytes() == griffie_summary
+    assert public_id in info.value.url
 
     # --- the candidate downloads the confidential report too
     cand_page.goto("/kandidaat/maatregelen/")
