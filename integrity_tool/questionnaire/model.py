@@ -81,6 +81,8 @@ class Question:
     max_items: int | None = None
     item_label: str | None = None
     parent: str | None = None  # id of the repeat question this sub-question belongs to
+    fact: str | None = None    # the fact marker (questionnaire/facts.py)
+    options_from: str | None = None
 
     @property
     def path(self) -> str:
@@ -143,6 +145,8 @@ class Risk:
     measures: tuple[str, ...] = ()
     ask: str | None = None
     for_each: str | None = None
+    fact: str | None = None
+    combine: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,16 @@ class Questionnaire:
     definition: dict[str, Any] = field(default_factory=dict, repr=False)
     _index: dict[str, Question] = field(default_factory=dict, repr=False)
     _themes: dict[str, Theme] = field(default_factory=dict, repr=False)
+    facts: dict[str, str] = field(default_factory=dict, repr=False)  # fact name -> question path
+
+    def fact_question(self, name: str) -> "Question | None":
+        """The question marked ``fact: name`` (sub-questions too), or None."""
+        path = self.facts.get(name)
+        return self._index.get(path) if path else None
+
+    def fact_path(self, name: str) -> str | None:
+        """``"ondernemingen.kvk"`` for ``company.kvk``; the question id for top-level facts."""
+        return self.facts.get(name)
 
     def question(self, qid: str) -> Question:
         """Any question by id; repeat sub-questions as ``"repeat_id.sub_id"``. KeyError if unknown."""

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..questionnaire.facts import FACTS
 from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholders, placeholders
 from ..questionnaire.values import display_value
 from ..questionnaire.visibility import prune_hidden
 from .conditions import Ctx, is_answered
+from .facts import FactHit, OrgProfile, evaluate_facts
 
 LEVELS = ("blokkerend", "hoog", "aandachtspunt")
 LEVEL_LABELS = {"blokkerend": "Blokkerend", "hoog": "Hoog risico", "aandachtspunt": "Aandachtspunt"}
@@ -38,9 +40,17 @@ class Finding:
     item_index: int | None = None
     answers: tuple[tuple[str, str], ...] = ()
     context: tuple[tuple[str, str], ...] = ()  # placeholder values, for Measure.render
+    anchor: str = ""                           # the fact it rests on ("ondernemingen:0", "fact:employer")
+    rules: tuple[str, ...] = ()                # every rule merged into this finding (this one first)
+    details: tuple[str, ...] = ()              # explanations of the merged rules (besides ``explanation``)
+    contradictions: tuple[tuple[str, str, str], ...] = ()  # (self-label question, answer, the fact)
 
     def context_dict(self) -> dict[str, str]:
         return dict(self.context)
+
+    @property
+    def legal_bases(self) -> tuple[str, ...]:
+        return tuple(part for part in self.legal.split("; ") if part)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +59,8 @@ class Finding:
             "legal": self.legal, "measures": list(self.measures), "ask": self.ask,
             "question_ids": list(self.question_ids), "item_index": self.item_index,
             "answers": [list(p) for p in self.answers], "context": dict(self.context),
+            "anchor": self.anchor, "rules": list(self.rules or (self.risk_id,)), "details": list(self.details),
+            "contradictions": [list(c) for c in self.contradictions],
         }
 
     @classmethod
@@ -60,6 +72,9 @@ class Finding:
             question_ids=tuple(d.get("question_ids") or ()), item_index=d.get("item_index"),
             answers=tuple(tuple(p) for p in d.get("answers") or ()),
             context=tuple(sorted((d.get("context") or {}).items())),
+            anchor=d.get("anchor") or "", rules=tuple(d.get("rules") or (d["risk_id"],)),
+            details=tuple(d.get("details") or ()),
+            contradictions=tuple(tuple(c) for c in d.get("contradictions") or () if len(c) == 3),
         )
 
 
@@ -154,7 +169,12 @@ def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item:
                 ctx[sub.id] = display_value(sub, value)
     theme = qn._themes.get(risk.theme)
     used = _used_names(risk.explanation, risk.ask)
+    if index is not None:
+        anchor = f"{risk.for_each}:{index}"
+    else:
+        anchor = f"fact:{risk.fact}" if risk.fact else f"rule:{risk.id}"
     return Finding(
+        anchor=anchor, rules=(risk.id,),
         key=risk.id if index is None else f"{risk.id}:{index}",
         risk_id=risk.id, theme=risk.theme, theme_title=theme.title if theme else risk.theme,
         level=risk.level, explanation=fill_placeholders(risk.explanation, ctx), legal=risk.legal,
@@ -174,12 +194,112 @@ def _context(ctx: dict, used: frozenset, repeat: Question | None) -> tuple[tuple
     return tuple(sorted((k, ctx[k]) for k in keys if k in ctx))
 
 
+def _combined(qn: Questionnaire, risk: Risk, answers: dict, base: dict, matching: list[tuple[int, dict]],
+              repeat: Question) -> Finding:
+    """One finding for a ``combine: true`` rule, listing every matching item as ``{items}``."""
+    labels = []
+    for i, item in matching:
+        ctx = {s.id: display_value(s, item.get(s.id)) for s in repeat.questions if is_answered(item.get(s.id))}
+        ctx["nummer"] = str(i + 1)
+        labels.append(fill_placeholders(repeat.item_label, ctx) if repeat.item_label else f"nummer {i + 1}")
+    ctx = dict(base)
+    ctx["items"] = "; ".join(labels)
+    theme = qn._themes.get(risk.theme)
+    return Finding(
+        key=risk.id, risk_id=risk.id, theme=risk.theme, theme_title=theme.title if theme else risk.theme,
+        level=risk.level, explanation=fill_placeholders(risk.explanation, ctx), legal=risk.legal,
+        measures=risk.measures, ask=fill_placeholders(risk.ask, ctx) if risk.ask else None,
+        question_ids=(risk.for_each,), item_index=None,
+        answers=tuple((f"{repeat.label} {i + 1}", label) for (i, _item), label in zip(matching, labels)),
+        context=_context(ctx, _used_names(risk.explanation, risk.ask), None),
+        anchor=f"{risk.for_each}:*", rules=(risk.id,))
+
+
+def _from_hit(qn: Questionnaire, hit: FactHit) -> Finding:
+    theme = qn._themes.get(hit.theme)
+    key = hit.rule_id if hit.anchor.startswith("fact:") else f"{hit.rule_id}:{hit.anchor}"
+    return Finding(
+        key=key, risk_id=hit.rule_id, theme=hit.theme, theme_title=theme.title if theme else hit.theme,
+        level=hit.level, explanation=hit.explanation, legal=hit.legal, measures=hit.measures, ask=hit.ask,
+        question_ids=hit.question_ids, item_index=hit.item_index, answers=hit.answers,
+        context=tuple(sorted((k, str(v)) for k, v in hit.context.items())), anchor=hit.anchor,
+        rules=(hit.rule_id,), contradictions=hit.contradictions)
+
+
+def _is_fact_rule(f: Finding) -> bool:
+    return f.risk_id.startswith("feit_") or f.risk_id == "belangenkruising"
+
+
+def _unique(values) -> tuple:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _merge_group(anchor: str, members: list[Finding]) -> Finding:
+    members = sorted(members, key=lambda f: (_RANK[f.level], 0 if _is_fact_rule(f) else 1))
+    primary = members[0]
+    if len(members) == 1:
+        return primary
+    item_index = primary.item_index if primary.item_index is not None else next(
+        (f.item_index for f in members if f.item_index is not None), None)
+    contradictions = _unique(c for f in members for c in f.contradictions)
+    ask = next((f.ask for f in members if f.contradictions and f.ask), None) or primary.ask \
+        or next((f.ask for f in members if f.ask), None)
+    context: dict[str, str] = {}
+    for f in reversed(members):
+        context.update(dict(f.context))
+    return Finding(
+        key=primary.key, risk_id=primary.risk_id, theme=primary.theme, theme_title=primary.theme_title,
+        level=primary.level, explanation=primary.explanation,
+        legal="; ".join(_unique(part for f in members for part in f.legal_bases)),
+        measures=_unique(m for f in members for m in f.measures), ask=ask,
+        question_ids=_unique(q for f in members for q in f.question_ids), item_index=item_index,
+        answers=_unique(a for f in members for a in f.answers), context=tuple(sorted(context.items())),
+        anchor=anchor, rules=_unique(r for f in members for r in f.rules),
+        details=tuple(d for d in _unique(f.explanation for f in members[1:]) if d != primary.explanation),
+        contradictions=contradictions)
+
+
+def merge_findings(qn: Questionnaire, findings: list[Finding], touches: dict[str, tuple[str, ...]] | None = None
+                   ) -> list[Finding]:
+    """One fact, one finding: findings resting on the same fact are merged at the highest level.
+
+    A finding rests on its ``anchor`` (a repeat item, or ``fact:<name>``). A rule about a repeat fact as a
+    whole (``fact: company``) joins the most severe finding on one of that repeat's items; a rule about
+    ``fact:X`` also joins the most severe finding that touches X (e.g. a portfolio overlap).
+    """
+    touches = touches or {}
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.anchor, []).append(f)
+
+    def severity(anchor: str) -> tuple:
+        return (min(_RANK[f.level] for f in groups[anchor]), anchor)
+
+    for anchor in [a for a in groups if a.endswith(":*")]:  # a rule about every item absorbs the items
+        prefix = anchor[:-1]
+        for other in [a for a in groups if a.startswith(prefix) and a != anchor]:
+            groups[anchor].extend(groups.pop(other))
+    for anchor in [a for a in groups if a.startswith("fact:")]:
+        fact = anchor[5:]
+        spec = FACTS.get(fact)
+        rid = qn.fact_path(fact) if spec is not None and spec.types == ("repeat",) else None
+        targets = [a for a in groups if a != anchor and (
+            (rid is not None and a.startswith(rid + ":"))
+            or any(anchor in touches.get(f.key, ()) for f in groups[a]))]
+        if targets:
+            target = min(targets, key=severity)
+            groups[target].extend(groups.pop(anchor))
+    return [_merge_group(anchor, members) for anchor, members in groups.items()]
+
+
 def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None = None,
-             today: date | None = None) -> Result:
-    """Score ``answers`` against the questionnaire's risks. Hidden answers are ignored.
+             today: date | None = None, profile: OrgProfile | None = None, relations=None) -> Result:
+    """Score ``answers`` against the questionnaire's risks and the fact rules. Hidden answers are ignored.
 
     ``parameters`` override the questionnaire's own (e.g. an organisation's VOG maximum age);
-    ``today`` is the reference date for date operators (default: date.today()).
+    ``today`` is the reference date for date operators (default: date.today()); ``profile`` is the
+    organisation's profile (plain data) and ``relations`` its relations list (a RelationsIndex) for the
+    fact rules. Findings on the same fact are merged, so the counts count facts.
     """
     today = today or date.today()
     params = dict(questionnaire.parameters)
@@ -193,11 +313,28 @@ def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None
         if risk.for_each:
             repeat = questionnaire.question(risk.for_each)
             items = pruned.get(risk.for_each) or []
-            for i, item in enumerate(items):
-                if risk.when(Ctx(pruned, item, params, today)):
-                    findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat))
+            matching = [(i, item) for i, item in enumerate(items) if risk.when(Ctx(pruned, item, params, today))]
+            if risk.combine:
+                if matching:
+                    findings.append(_combined(questionnaire, risk, pruned, base, matching, repeat))
+                continue
+            for i, item in matching:
+                findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat))
         elif risk.when(ctx):
             findings.append(_finding(questionnaire, risk, pruned, base, None, None, None))
+    touches: dict[str, tuple[str, ...]] = {}
+    seen = {f.key for f in findings}
+    for hit in evaluate_facts(questionnaire, pruned, profile, params, relations):
+        finding = _from_hit(questionnaire, hit)
+        if finding.key in seen:
+            n = 2
+            while f"{finding.key}#{n}" in seen:
+                n += 1
+            finding = Finding(**{**finding.__dict__, "key": f"{finding.key}#{n}"})
+        seen.add(finding.key)
+        touches[finding.key] = hit.touches
+        findings.append(finding)
+    findings = merge_findings(questionnaire, findings, touches)
     order = {t.id: t.order for t in questionnaire.themes}
     findings.sort(key=lambda f: (_RANK[f.level], order.get(f.theme, 1 << 30), f.risk_id,
                                  -1 if f.item_index is None else f.item_index))
