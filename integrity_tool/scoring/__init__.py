@@ -1,8 +1,7 @@
 """Rule engine: answers -> findings. Pure Python; no Flask, no db."""
-from .conditions import OPERATORS, Ctx
 from .engine import (LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES, Finding, Result, evaluate, merge_findings,
                      suggest_outcome)
 from .facts import OrgProfile, Portefeuille, VerbondenPartij
 
-__all__ = ["OPERATORS", "Ctx", "LEVELS", "LEVEL_LABELS", "OUTCOMES", "OUTCOME_LABELS", "Finding",
+__all__ = ["LEVELS", "LEVEL_LABELS", "OUTCOMES", "OUTCOME_LABELS", "Finding",
            "Result", "evaluate", "merge_findings", "suggest_outcome", "OrgProfile", "Portefeuille", "VerbondenPartij"]

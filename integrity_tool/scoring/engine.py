@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..questionnaire.conditions import Ctx, is_answered
 from ..questionnaire.facts import FACTS
 from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholders, placeholders
 from ..questionnaire.values import display_value
 from ..questionnaire.visibility import prune_hidden
-from .conditions import Ctx, is_answered
 from .facts import FactHit, OrgProfile, evaluate_facts
 
 LEVELS = ("blokkerend", "hoog", "aandachtspunt")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import click
 
-from .questionnaire import (Catalog, QuestionnaireError, SHIPPED_DIR, instance_questionnaire_dir,
-                            load_measures, load_questionnaire, questionnaire_files)
-from .questionnaire.loader import MEASURES_FILE
+from ..questionnaire import (Catalog, QuestionnaireError, SHIPPED_DIR, instance_questionnaire_dir,
+                             load_measures, load_questionnaire, questionnaire_files)
+from ..questionnaire.loader import MEASURES_FILE
 
 
 @click.group("questionnaire")
@@ -65,10 +65,3 @@ def list_() -> None:
     if catalog.errors:
         raise SystemExit(1)
 
-
-def main() -> None:  # pragma: no cover - convenience entry point: python -m integrity_tool.cli_questionnaire
-    questionnaire()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
