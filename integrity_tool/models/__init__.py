@@ -4,6 +4,7 @@ from .base import db, new_public_id, utcnow
 from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierStatus, Submission
 from .measure import MEASURE_STATUS_LABELS, OWNER_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
+from .profile import OrganisationProfile
 from .relation import Relation, RelationUpload
 from .report import Report
 from .review import Addendum, ClarificationRequest, Comment, FindingDecision, Gesprek
@@ -11,7 +12,7 @@ from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, Thrott
 
 __all__ = [
     "db", "utcnow", "new_public_id",
-    "Organisation", "OrgKind", "KIND_LABELS", "Round",
+    "Organisation", "OrgKind", "KIND_LABELS", "Round", "OrganisationProfile",
     "User", "Role", "ROLE_LABELS", "UserSession", "Invitation", "RecoveryCode", "EmailCode", "ThrottleEvent",
     "Dossier", "DossierStatus", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",

@@ -66,6 +66,7 @@ FACTS: dict[str, FactSpec] = {f.name: f for f in (
     _F("position.organisation", ("text",), "position", "organisatie"),
     _F("position.kvk", ("kvk",), "position", "KvK-nummer van de organisatie"),
     _F("position.kind", ("choice",), "position", "soort functie (bestuursfunctie, toezicht, ...)"),
+    _F("position.keep", ("yesno",), "position", "wil de functie houden na de benoeming"),
     _F("relation", ("repeat",), label="relaties van de kandidaat"),
     _F("relation.organisation", ("text",), "relation", "organisatie van de relatie"),
     _F("relation.kvk", ("kvk",), "relation", "KvK-nummer van die organisatie"),
@@ -81,6 +82,8 @@ FACTS: dict[str, FactSpec] = {f.name: f for f in (
 
 # ``options_from`` sources: options filled in by the loader (domeinen) or per organisation (portefeuilles).
 OPTION_SOURCES = ("domeinen", "portefeuilles")
+# The extra option of a portefeuille choice: the candidate does not know yet.
+PORTFOLIO_UNKNOWN = ("geen", "Nog niet bekend", "Not known yet")
 
 # Values of ``position.kind`` that make a position a bestuursfunctie.
 BOARD_KINDS = frozenset({"bestuurder", "toezichthouder"})

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .conditions import Compiler, QInfo, Scope
 from .errors import ErrorCollector, QuestionnaireError
-from .facts import DOMAINS, FACTS, OPTION_SOURCES, PROPERTY_USE_DOMAINS
+from .facts import DOMAINS, FACTS, OPTION_SOURCES, PORTFOLIO_UNKNOWN, PROPERTY_USE_DOMAINS
 from .model import (Condition, Measure, Option, Question, Questionnaire, Risk, Section, Theme,
                     placeholders)
 from .schema import MeasuresFileSchema, QuestionnaireSchema, pydantic_message
@@ -202,7 +202,8 @@ def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
 def _options(q) -> tuple[Option, ...]:
     if q.options_from in OPTION_SOURCES:
         # "portefeuilles": the domains are the fallback; an organisation's own list replaces them at runtime.
-        return tuple(Option(value, nl, en) for value, (nl, en) in DOMAINS.items())
+        domains = tuple(Option(value, nl, en) for value, (nl, en) in DOMAINS.items())
+        return domains + ((Option(*PORTFOLIO_UNKNOWN),) if q.options_from == "portefeuilles" else ())
     return tuple(Option(o.value, o.label, o.label_en) for o in q.options or ())
 
 

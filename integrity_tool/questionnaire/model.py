@@ -193,6 +193,22 @@ class Questionnaire:
         """``"ondernemingen.kvk"`` for ``company.kvk``; the question id for top-level facts."""
         return self.facts.get(name)
 
+    def with_options(self, path: str, options: tuple[Option, ...]) -> "Questionnaire":
+        """A copy in which the question at ``path`` (top-level) offers ``options`` instead; used for
+        ``options_from: portefeuilles`` (the organisation's own list). The content hash stays: the
+        definition is unchanged."""
+        from dataclasses import replace
+
+        old = self._index.get(path)
+        if old is None or old.parent is not None:
+            return self
+        new = replace(old, options=tuple(options))
+        sections = tuple(replace(s, questions=tuple(new if q is old else q for q in s.questions))
+                         for s in self.sections)
+        index = dict(self._index)
+        index[path] = new
+        return replace(self, sections=sections, _index=index)
+
     def question(self, qid: str) -> Question:
         """Any question by id; repeat sub-questions as ``"repeat_id.sub_id"``. KeyError if unknown."""
         return self._index[qid]

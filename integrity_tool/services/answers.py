@@ -25,14 +25,40 @@ NOT_EDITABLE_MESSAGE = "Dit dossier is ingediend of gesloten. U kunt de antwoord
 
 
 def questionnaire_for(dossier: Dossier) -> Questionnaire:
-    """The exact questionnaire version the dossier started with."""
+    """The exact questionnaire version the dossier started with; a question with
+    ``options_from: portefeuilles`` offers the organisation's own portefeuilles (services/profile.py)."""
     try:
-        return runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
+        found = runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
     except KeyError:
         found = runtime.catalog().by_hash(dossier.questionnaire_hash)
         if found is None:
             raise NotFound("De vragenlijst van dit dossier is niet (meer) beschikbaar.") from None
-        return found
+    return with_org_options(found, dossier.organisation)
+
+
+_specialised: dict[tuple, Questionnaire] = {}
+
+
+def with_org_options(questionnaire: Questionnaire, org) -> Questionnaire:
+    """The questionnaire with the organisation's portefeuilles as options (cached per list)."""
+    from ..questionnaire import Option
+    from ..questionnaire.facts import PORTFOLIO_UNKNOWN
+    from . import profile
+
+    path = questionnaire.fact_path("portfolio")
+    question = questionnaire.question(path) if path else None
+    if question is None or question.options_from != "portefeuilles" or org is None:
+        return questionnaire
+    choices = tuple(profile.portfolio_choices(org))
+    if not choices:
+        return questionnaire  # no list yet: the policy domains are offered
+    key = (id(questionnaire), questionnaire.content_hash, choices)
+    if key not in _specialised:
+        if len(_specialised) > 256:
+            _specialised.clear()
+        _specialised[key] = questionnaire.with_options(
+            path, tuple(Option(v, label) for v, label in choices) + (Option(*PORTFOLIO_UNKNOWN),))
+    return _specialised[key]
 
 
 def section(questionnaire: Questionnaire, section_id: str) -> Section:

@@ -36,10 +36,16 @@ class Suggestion:
     finding_label: str
 
 
+# Measures that must be done before the appointment: their suggested date is never after it.
+BEFORE_APPOINTMENT = frozenset({"vog_overleggen", "vog_aanvragen", "betrekking_beeindigen", "nevenfunctie_neerleggen",
+                                "nevenfuncties_neerleggen_alle"})
+
+
 def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]:
     """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding."""
     today = today or date.today()
     catalogue = runtime.catalog().measures
+    appointment = dossier.round.appointment_date if dossier.round is not None else None
     out = []
     for item in reviewed_findings(dossier):
         if item.dismissed:
@@ -48,9 +54,11 @@ def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]
             m = catalogue.get(mid)
             if m is None:
                 continue
+            due = today + timedelta(days=m.typical_deadline_days)
+            if mid in BEFORE_APPOINTMENT and appointment is not None and due >= appointment:
+                due = max(today, appointment - timedelta(days=1))  # dated: the day before the appointment
             out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict()), m.default_owner,
-                                  today + timedelta(days=m.typical_deadline_days), item.key,
-                                  item.finding.explanation[:160]))
+                                  due, item.key, item.finding.explanation[:160]))
     return out
 
 

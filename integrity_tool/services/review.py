@@ -127,7 +127,12 @@ def submission_findings(sub: Submission | None) -> list[Finding]:
     questionnaire = questionnaire_for(sub)
     if questionnaire is None:
         return []
-    return list(evaluate(questionnaire, submission_answers(sub)).findings)
+    dossier = db.session.get(Dossier, sub.dossier_id)
+    if dossier is None:
+        return list(evaluate(questionnaire, submission_answers(sub)).findings)
+    from .submission import evaluate_for
+
+    return list(evaluate_for(dossier, questionnaire, submission_answers(sub)).findings)
 
 
 @dataclass

@@ -309,7 +309,7 @@ def review(public_id: str, form: DeclarationForm | None = None, status: int = 20
     ctx = _context(target)
     if not ctx["editable"]:
         return redirect(url_for("candidate.answers", public_id=public_id))
-    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"])
+    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"], dossier=target)
     return render_template("candidate/review.html", sections=_answer_sections(ctx), attention=attention,
                            form=form or DeclarationForm(), **ctx), status
 
