@@ -55,6 +55,7 @@ class QuestionSchema(_Strict):
     item_label: str | None = None
     fact: str | None = None          # which fact the answer holds (questionnaire/facts.py)
     options_from: str | None = None  # "domeinen" or "portefeuilles" instead of fixed options
+    item_label_en: str | None = None
 
     @field_validator("type")
     @classmethod
@@ -87,11 +88,13 @@ class RiskSchema(_Strict):
     for_each: str | None = None
     when: Any
     explanation: str
+    explanation_en: str | None = None
     legal: str
     measures: list[str] = Field(default_factory=list)
     ask: str | None = None
     fact: str | None = None          # the fact this rule is about (findings on one fact are merged)
     combine: bool = False            # with for_each: one finding listing every matching item
+    ask_en: str | None = None
 
 
 class QuestionnaireSchema(_Strict):
@@ -115,6 +118,7 @@ class MeasureSchema(_Strict):
     title: str
     title_en: str | None = None
     description: str
+    description_en: str | None = None
     default_owner: Literal["candidate", "reviewer", "griffier"]
     typical_deadline_days: int = Field(ge=0)
     legal: str | None = None
