@@ -430,3 +430,25 @@ def test_profile_from_dict_is_tolerant():
     assert p.portefeuilles == (Portefeuille("P", ("water",)),) and p.territory == ()
     assert OrgProfile.from_dict(p.to_dict()) == p
     assert OrgProfile.from_dict(None, kind="waterschap").kind == "waterschap"
+
+
+def test_docs_facts_example_loads_and_scores_as_documented(tmp_path):
+    import re
+    from pathlib import Path
+
+    from integrity_tool.questionnaire import load_questionnaire
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "questionnaire-format.md"
+    block = re.findall(r"```yml\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)
+    assert len(block) == 1
+    path = tmp_path / "feiten.yaml"
+    path.write_text(block[0], encoding="utf-8")
+    q = load_questionnaire(path)
+    profile = OrgProfile(kind="gemeente", name="Gemeente Voorbeeld", territory=("Voorbeeld",))
+    nee = evaluate(q, {"werkgever": "Gemeente Voorbeeld", "onverenigbaar": False}, profile=profile)
+    assert [(f.key, f.level) for f in nee.findings] == [("feit_werkgever_organisatie", "blokkerend")]
+    assert nee.findings[0].contradictions == (("Onverenigbare functie?", "Nee",
+                                               "Werkgever Gemeente Voorbeeld is Gemeente Voorbeeld zelf."),)
+    ja = evaluate(q, {"werkgever": "Gemeente Voorbeeld", "onverenigbaar": True}, profile=profile)
+    assert [(f.key, f.level) for f in ja.findings] == [("feit_werkgever_organisatie", "blokkerend")]
+    assert ja.findings[0].rules == ("feit_werkgever_organisatie", "onverenigbaar")
