@@ -8,7 +8,8 @@ from .. import audit
 from ..models import Dossier, DossierStatus, Role, User, db
 from . import runtime, scoping
 from .errors import InvalidInput, NotFound, StateError
-from .review import latest_submission, notify_candidate, questionnaire_for, submission_answers
+from .review import notify_candidate
+from .snapshot import latest_submission, questionnaire_for, submission_answers
 from .timeline import SectionChanges, diff_answers
 
 S = DossierStatus

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from integrity_tool.models import AuditEvent, DossierStatus, OrganisationProfile, db
 from integrity_tool.services import matching, profile, runtime, submission
-from integrity_tool.services.answers import questionnaire_for
+from integrity_tool.services.answers import candidate_questionnaire as questionnaire_for
 from tests.conftest import login
 
 from .helpers import answers, make_dossier
