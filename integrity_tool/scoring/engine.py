@@ -234,11 +234,15 @@ def _unique(values) -> tuple:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
+def _merge_rank(f: Finding) -> tuple:
+    return (_RANK[f.level], 0 if _is_fact_rule(f) else 1)
+
+
 def _merge_group(anchor: str, members: list[Finding]) -> Finding:
-    members = sorted(members, key=lambda f: (_RANK[f.level], 0 if _is_fact_rule(f) else 1))
-    primary = members[0]
     if len(members) == 1:
-        return primary
+        return members[0]
+    members.sort(key=_merge_rank)
+    primary = members[0]
     item_index = primary.item_index if primary.item_index is not None else next(
         (f.item_index for f in members if f.item_index is not None), None)
     contradictions = _unique(c for f in members for c in f.contradictions)
@@ -246,17 +250,22 @@ def _merge_group(anchor: str, members: list[Finding]) -> Finding:
         or next((f.ask for f in members if f.ask), None)
     context: dict[str, str] = {}
     for f in reversed(members):
-        context.update(dict(f.context))
+        context.update(f.context)
+    legal: dict[str, None] = {}
+    for f in members:
+        if "; " in f.legal:
+            legal.update(dict.fromkeys(p for p in f.legal.split("; ") if p))
+        elif f.legal:
+            legal[f.legal] = None
+    details = [f.explanation for f in members[1:] if f.explanation and f.explanation != primary.explanation]
     return Finding(
         key=primary.key, risk_id=primary.risk_id, theme=primary.theme, theme_title=primary.theme_title,
-        level=primary.level, explanation=primary.explanation,
-        legal="; ".join(_unique(part for f in members for part in f.legal_bases)),
+        level=primary.level, explanation=primary.explanation, legal="; ".join(legal),
         measures=_unique(m for f in members for m in f.measures), ask=ask,
         question_ids=_unique(q for f in members for q in f.question_ids), item_index=item_index,
         answers=_unique(a for f in members for a in f.answers), context=tuple(sorted(context.items())),
         anchor=anchor, rules=_unique(r for f in members for r in f.rules),
-        details=tuple(d for d in _unique(f.explanation for f in members[1:]) if d != primary.explanation),
-        contradictions=contradictions)
+        details=tuple(dict.fromkeys(details)), contradictions=contradictions)
 
 
 def merge_findings(qn: Questionnaire, findings: list[Finding], touches: dict[str, tuple[str, ...]] | None = None
