@@ -6,16 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
+from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
                       utcnow)
-from . import runtime, workflow
+from . import notify, runtime, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
-from .review import notify_candidate
 from .snapshot import latest_submission, reviewed_findings, submission_findings
 
 S = DossierStatus
@@ -73,15 +72,16 @@ BEFORE_APPOINTMENT = frozenset({"vog_overleggen", "vog_aanvragen", "betrekking_b
                                 "nevenfuncties_neerleggen_alle"})
 
 
-def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]:
-    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding.
+def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = None) -> list[Suggestion]:
+    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding
+    (in ``lang`` where the catalogue and the questionnaire have that language).
     A suggestion already added for the same finding is left out."""
     today = today or date.today()
     catalogue = runtime.catalog().measures
     taken = {(m.catalogue_id, key) for m in measures_of(dossier) if m.catalogue_id for key in (m.finding_keys or [])}
     appointment = dossier.round.appointment_date if dossier.round is not None else None
     out = []
-    for item in reviewed_findings(dossier):
+    for item in reviewed_findings(dossier, lang=lang):
         if item.dismissed:
             continue
         subject = finding_subject(item.finding)
@@ -92,9 +92,24 @@ def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]
             due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
             if mid in BEFORE_APPOINTMENT and appointment is not None and (due is None or due >= appointment):
                 due = max(today, appointment - timedelta(days=1))  # dated: the day before the appointment
-            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict(), subject=subject), m.default_owner,
+            out.append(Suggestion(mid, m.localized_title(lang),
+                                  m.render(item.finding.context_dict(), lang, subject=subject), m.default_owner,
                                   due, item.key, item.finding.explanation[:160], subject))
     return out
+
+
+def catalogue_title(measure_id: str, lang: str | None) -> str:
+    found = runtime.catalog().measures.get(measure_id)
+    return found.localized_title(lang) if found is not None else measure_id.replace("_", " ")
+
+
+def localized(measure: MeasureAgreement, lang: str | None) -> tuple[str, str]:
+    """Title and description of an agreed measure in ``lang``: a catalogue text (as suggested, in
+    either language) is shown in the reader's language; text the reviewer wrote is shown as written."""
+    found = runtime.catalog().measures.get(measure.catalogue_id) if measure.catalogue_id else None
+    if found is None:
+        return measure.title, measure.description
+    return found.localized_text(measure.title, measure.description, lang)
 
 
 def propose_measure(user: User, dossier: Dossier, *, title: str, description: str, owner: str,
@@ -164,9 +179,9 @@ def send_to_candidate(user: User, dossier: Dossier, *, ip: str | None = None) ->
     workflow.transition(dossier, "propose_measures")
     audit.record("maatregelen.voorgelegd", actor=user, dossier=dossier, ip=ip, aantal=len(pending))
     db.session.commit()
-    notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
+    notify.notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
                      "De {title} stelt naar aanleiding van uw risicoanalyse maatregelen voor. Log in om ze te "
-                     "bekijken en te accepteren of erop te reageren.", "/kandidaat/maatregelen/")
+                     "bekijken en te accepteren of erop te reageren.", "candidate_measures.home")
     return len(pending)
 
 
@@ -195,7 +210,17 @@ def respond(candidate: User, measure_id: str, *, accept: bool, response: str = "
         action = "maatregel.gereageerd"
     audit.record(action, actor=candidate, dossier=dossier, ip=ip, maatregel=measure.public_id)
     db.session.commit()
+    if not any(m.status == MeasureStatus.voorgesteld for m in measures_of(dossier)):
+        # one notice per time the measures were put to the candidate
+        notify.tell("maatregelen_gereageerd", dossier, f"versie-{_proposal_round(dossier)}",
+                    notify.reviewers_of(dossier), "review.dossier_measures", public_id=dossier.public_id)
     return measure
+
+
+def _proposal_round(dossier: Dossier) -> int:
+    """How many times the measures were put to the candidate (audit 'maatregelen.voorgelegd')."""
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.dossier_id == dossier.id, AuditEvent.action == "maatregelen.voorgelegd")) or 0
 
 
 # --- follow-up during the term -------------------------------------------------------------------
@@ -297,8 +322,8 @@ def send_reminders(days: int = 14, today: date | None = None) -> tuple[int, int]
                 runtime.send_mail(user.email, "reminder", "Herinnering: maatregel risicoanalyse integriteit",
                                   language=user.language, user=user, measure=measure, overdue=overdue, today=today,
                                   organisation=measure.dossier.organisation.name,
-                                  link=runtime.external_url("/kandidaat/maatregelen/" if user.role == Role.candidate
-                                                            else "/beoordeling/maatregelen"))
+                                  link=notify.link("candidate_measures.home" if user.role == Role.candidate
+                                                   else "review.measures"))
         except OSError:  # mail server down: no ledger row, so the next run tries again
             db.session.rollback()
             skipped += 1
