@@ -401,6 +401,18 @@ def localize_findings(questionnaire: Questionnaire | None, answers: Any, finding
         except (LookupError, TypeError, ValueError):
             out.append(f)
             continue
+        answers_en, details = en.answers, f.details
+        others = [risks.get(r) for r in f.rules[1:]]
+        if others and all(o is not None and (not o.for_each or o.for_each == (risk.for_each or o.for_each))
+                          for o in others):
+            # a merged finding of questionnaire rules only: every member in ``lang``, in stored order
+            members = [_finding(questionnaire, o, pruned, base, item if o.for_each else None,
+                                f.item_index if o.for_each else None, repeat if o.for_each else None, lang)
+                       for o in others if not o.for_each or item is not None]
+            if len(members) == len(others):
+                answers_en = tuple(dict.fromkeys((*en.answers, *(a for m in members for a in m.answers))))
+                details = tuple(d for d in dict.fromkeys(m.explanation for m in members) if d != en.explanation)
         out.append(dataclasses.replace(f, theme_title=en.theme_title, explanation=en.explanation,
-                                       ask=en.ask if f.ask else None, answers=en.answers or f.answers))
+                                       ask=en.ask if f.ask else None, answers=answers_en or f.answers,
+                                       details=details))
     return out
