@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from .. import audit, xlsx
 from ..models import AuditEvent, Dossier, Report, Round, User, db, utcnow
+from ..questionnaire import Level
 from . import overview, scoping
 from .errors import InvalidInput
 from .rounds import MANAGERS
@@ -48,7 +49,7 @@ def _columns(show_counts: bool) -> list[tuple[str, int]]:
             ("Beoordelaar", 24), ("Rapporten", 20), ("Uitslag benoeming", 16), ("Datum besluit", 12),
             ("Aangemaakt", 12), ("Dossiernummer", 18)]
     if show_counts:
-        cols += [("Blokkerend", 10), ("Hoog risico", 10), ("Aandachtspunt", 12)]
+        cols += [(level.label, 12 if level == Level.aandachtspunt else 10) for level in Level]
     return cols
 
 

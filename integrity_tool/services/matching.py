@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..questionnaire.schema import Level
 from ..scoring.relations import (FACT_WORDS, MATCH_FACTS, Match, RelationRef, RelationsIndex,  # noqa: F401
                                  build_index, clean_kvk, is_distinctive, match_answers, match_fields,
                                  normalise_name)
@@ -245,7 +246,7 @@ def crosscheck_findings(dossier, index: RelationsIndex | None = None) -> list[di
                 pass
         findings.append({
             "key": f"belangenkruising:{n}", "risk_id": "belangenkruising", "theme": m.theme,
-            "theme_title": theme_title, "level": "hoog",
+            "theme_title": theme_title, "level": Level.hoog,
             "explanation": (f"{what} '{m.entry_label}' (gevonden op {via}) staat op de lijst van relaties van "
                             f"{org_name} als {m.relation.category}: {m.relation.name}"
                             + (f" (KvK {m.relation.kvk})" if m.relation.kvk else "") + "."),

@@ -2,7 +2,7 @@
 griffie overview and exports show (issue 12: one fact, one finding; contradictions side by side)."""
 from sqlalchemy import func, select
 
-from integrity_tool.models import Submission, db, utcnow
+from integrity_tool.models import FindingCounts, Submission, db, utcnow
 from integrity_tool.services import profile, review, submission, workflow
 from integrity_tool.services.reports import build_report_data
 from tests.conftest import login
@@ -24,9 +24,8 @@ def _submit_with_profile(world, answers):
                                                                           "findings": result.to_dict()},
                               declaration_name=d.candidate.name))
     d.answers = answers
-    c = result.counts
     workflow.transition(d, "submit", submitted_at=utcnow(),
-                        finding_counts=f"{c['blokkerend']},{c['hoog']},{c['aandachtspunt']}")
+                        **FindingCounts.columns_of(FindingCounts.of(result.counts)))
     db.session.commit()
     return result
 
@@ -69,4 +68,4 @@ def test_reviewer_sees_merged_findings_and_contradictions(app, make_org, make_us
     assert company.details and any("Ruimtelijke ordening en wonen" in d for d in company.details)
     assert data.findings[0].contradictions[0][1] == "Nee"
     db.session.refresh(world.dossier)
-    assert world.dossier.finding_counts == "2,1,0"  # what the griffie overview and exports count
+    assert tuple(world.dossier.finding_counts) == (2, 1, 0)  # what the griffie overview and exports count
