@@ -6,6 +6,7 @@ from .measure import MEASURE_STATUS_LABELS, OWNER_LABELS, MeasureAgreement, Meas
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .relation import Relation, RelationUpload
 from .report import Report
+from .term import DeletedReport, Term
 from .review import Addendum, ClarificationRequest, Comment, FindingDecision, Gesprek
 from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, ThrottleEvent, User, UserSession
 
@@ -16,5 +17,6 @@ __all__ = [
     "Dossier", "DossierStatus", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
     "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "OWNER_LABELS",
+    "Term", "DeletedReport",
     "Report", "Relation", "RelationUpload", "AuditEvent",
 ]

@@ -36,6 +36,7 @@ class AppointmentResult(str, enum.Enum):
     benoemd = "benoemd"
     niet_benoemd = "niet_benoemd"
     teruggetrokken = "teruggetrokken"
+    herbevestigd = "herbevestigd"  # a signed herbevestiging during the term
 
 
 class Dossier(db.Model):
@@ -49,6 +50,9 @@ class Dossier(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
     # Herbevestiging: the signed dossier this re-declaration starts from.
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), nullable=True)
+    # The term (zittingsperiode) this dossier belongs to: the appointment dossier and its herbevestigingen.
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("term.id", ondelete="SET NULL"),
+                                                nullable=True, index=True)
     kind: Mapped[str] = mapped_column(String(20), default="benoeming")  # benoeming | herbevestiging
     questionnaire_id: Mapped[str] = mapped_column(String(100))
     questionnaire_version: Mapped[str] = mapped_column(String(40))
@@ -62,6 +66,8 @@ class Dossier(db.Model):
     # Optimistic lock across HTTP requests: every save increments it; a form carries the version it saw.
     version: Mapped[int] = mapped_column(Integer, default=1)
     answers: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
+    # Herbevestiging: the last signed state (term record's kept answers) it is compared against.
+    baseline_answers: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     finding_counts: Mapped[str | None] = mapped_column(String(40), nullable=True)  # "b,h,a" (no content)
@@ -85,6 +91,7 @@ class Dossier(db.Model):
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
     previous: Mapped["Dossier | None"] = relationship(remote_side=[id])
+    term = relationship("Term", foreign_keys=[term_id])
 
     @property
     def status_label(self) -> str:

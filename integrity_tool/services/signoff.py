@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
 from ..scoring import OUTCOMES
-from . import reports, runtime, workflow
+from . import reports, runtime, terms, workflow
 from .errors import Conflict, InvalidInput, StateError, Throttled
 from .review import clean_text, ensure_reviewable, reviewed_findings
 from .security import consume_totp
@@ -104,6 +104,7 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     _check_code(user, code, ip)
     workflow.transition(dossier, "sign_off", signed_off_at=utcnow(), signed_off_by_id=user.id)
     try:
+        terms.record_signed(dossier)  # a herbevestiging: decision 'herbevestigd', the term's new signed state
         stored = reports.render_and_store(dossier)
     except Exception:
         db.session.rollback()

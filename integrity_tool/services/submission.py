@@ -134,25 +134,25 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
 
 
 def withdraw(candidate: User, dossier: Dossier, ip: str | None) -> None:
-    """The candidate withdraws: the dossier is closed and its personal content deleted now.
+    """The candidate withdraws: the dossier is closed and its personal content deleted now, and the
+    account anonymised at once when nothing else of theirs is kept (no log-in afterwards).
 
-    Until the retention job of step 8 runs, everything except the audit trail goes immediately:
-    answers, snapshots, comments, clarifications, gesprek notes, decisions, measures, reports.
+    Everything except the audit trail goes immediately: answers, snapshots, comments, clarifications,
+    gesprek notes, decisions, measures, addenda, reports. A sitting bestuurder does not withdraw from a
+    herbevestiging (the term ends through the griffier).
     """
-    from .retention import PurgeReport, delete_personal_data  # the same deletion the retention job does
+    from .retention import PurgeReport, anonymise_if_gone, delete_personal_data  # the retention job's deletion
 
     if dossier.candidate_id != candidate.id or dossier.organisation_id != candidate.organisation_id:
         raise NotFound()
+    if dossier.kind == "herbevestiging":
+        raise StateError("Een herbevestiging kunt u niet intrekken. Wilt u uw functie neerleggen, neem dan "
+                         "contact op met de griffie.")
     workflow.transition(dossier, "withdraw", withdrawn_at=utcnow())
-    report = PurgeReport()
-    delete_personal_data(dossier, report, keep_public=False)
-    db.session.execute(delete(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id))
-    db.session.execute(delete(Addendum).where(Addendum.dossier_id == dossier.id))
-    dossier.answers = None
-    dossier.finding_counts = None
-    dossier.conclusion = None
-    dossier.progress_done = 0
+    delete_personal_data(dossier, PurgeReport(), keep_public=False)
     audit.record("dossier.ingetrokken", actor=candidate, dossier=dossier, ip=ip)
+    db.session.flush()
+    anonymise_if_gone(candidate)
     db.session.commit()
 
 

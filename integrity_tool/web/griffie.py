@@ -152,7 +152,7 @@ def dossier(public_id: str):
     form = AppointmentForm(data={"result": target.appointment_result.value if target.appointment_result else None,
                                  "decided_on": target.appointment_decided_at})
     return render_template("griffie/dossier.html", dossier=target, form=form,
-                           result_labels=rounds.RESULT_LABELS, statuses=STATUS_LABELS)
+                           result_labels=rounds.RESULT_DISPLAY, statuses=STATUS_LABELS)
 
 
 @bp.route("/dossiers/<public_id>/benoeming", methods=["POST"])

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..questionnaire import display_value
 from ..models import MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db
 from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
-from ..services import herbevestiging, measures, reports, review, scoping, signoff, timeline
+from ..services import herbevestiging, measures, reports, review, scoping, signoff, terms, timeline
 from ..services.errors import InvalidInput
 from .hooks import client_ip, role_required
 
@@ -141,6 +141,7 @@ def dossier(public_id: str):
         answers=review.submission_answers(sub), comments=review.comments_by_target(d),
         clarifications=review.clarifications(d), changes=changes,
         herbevestiging_changes=herbevestiging.changes_since_previous(d),
+        herbevestiging_term=d.term if d.term is not None and not terms.herbevestiging_blocker(d.term) else None,
         decision_form=DecisionForm(), comment_form=CommentForm(), level_labels=LEVEL_LABELS,
         editable=d.status in review.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
         addendum_form=AddendumForm(), action_form=ActionOnlyForm(), measures=measures.measures_of(d),
@@ -366,13 +367,14 @@ def history(public_id: str):
     return render_template("review/timeline.html", d=d, entries=timeline.dossier_timeline(d))
 
 
-@bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])
+@bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])  # old links: the dossier's term
+@bp.route("/termijn/<public_id>/herbevestiging", methods=["POST"])  # registered first: url_for builds this
 @role_required(Role.reviewer, Role.griffier)
 def start_herbevestiging(public_id: str):
     if not ActionOnlyForm().validate_on_submit():
         abort(400)
     new = herbevestiging.start_for(current_user, public_id, ip=client_ip())
-    flash(_("De jaarlijkse herbevestiging is gestart; de bestuurder heeft een e-mail gekregen."), "success")
+    flash(_("De herbevestiging is gestart; de bestuurder heeft een e-mail gekregen."), "success")
     if current_user.role == Role.reviewer:
         return redirect(url_for("review.dossier", public_id=new.public_id))
     return redirect(request.referrer or url_for("review.measures"))
@@ -387,10 +389,12 @@ def measures_overview():
     if state not in measures.FOLLOW_UP_LABELS:
         state = ""
     rows = measures.overview(current_user, state or None)
-    signed = db.session.scalars(scoping.dossiers_for(current_user).where(Dossier.status == DossierStatus.afgerond)
-                                .order_by(Dossier.signed_off_at.desc())).all()
+    today = date.today()
+    sitting = [(t, terms.measure_counts(t, today), terms.herbevestiging_blocker(t, today),
+                reports.reports_of(t.signed_dossier) if t.signed_dossier else {})
+               for t in terms.sitting_terms(current_user, today)]
     return render_template("review/measures.html", rows=rows, state=state, labels=measures.FOLLOW_UP_LABELS,
-                           note_form=NoteForm(), action_form=ActionOnlyForm(), signed=signed)
+                           note_form=NoteForm(), action_form=ActionOnlyForm(), sitting=sitting)
 
 
 @bp.route("/maatregelen/<measure_id>/uitgevoerd", methods=["POST"])
