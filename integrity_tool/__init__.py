@@ -50,8 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
         return {"current_locale": lambda: str(get_locale() or "nl"),
                 # Translate a *variable* (a label constant): unlike `_()` in templates, the result
                 # is a plain string, so autoescaping still applies to it.
-                "tr": lambda value: gettext(value) if value else "",
-                "has_endpoint": lambda name: name in app.view_functions}
+                "tr": lambda value: gettext(value) if value else ""}
 
     return app
 

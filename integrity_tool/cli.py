@@ -129,23 +129,13 @@ def demo_command():
 
 def register_commands(app) -> None:
     """Attach every command to ``app.cli`` (so `flask --app integrity_tool ...` has them too)."""
-    import importlib
+    from . import cli_ops, cli_review, cli_security
+    from .cli_questionnaire import questionnaire
 
-    for command in (init_command, org_group, user_group, demo_command):
+    for command in (init_command, org_group, user_group, demo_command, questionnaire):
         app.cli.add_command(command)
-    for module_name, attr in (("cli_questionnaire", "questionnaire"), ("cli_ops", "register"),
-                               ("cli_security", "register"), ("cli_review", "register")):
-        try:
-            module = importlib.import_module(f"{__package__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{module_name}":
-                raise
-            continue
-        obj = getattr(module, attr)
-        if isinstance(obj, click.Command):
-            app.cli.add_command(obj)
-        else:
-            obj(app.cli)
+    for module in (cli_ops, cli_security, cli_review):
+        module.register(app.cli)
 
 
 class _Main(FlaskGroup):

@@ -419,6 +419,26 @@ def _doc_number(reader) -> str | None:
         return None
 
 
+def _chains_to_root(sig, trust_roots_pem: list[bytes]) -> bool:
+    """Whether the signing certificate embedded in ``sig`` was issued by one of the trust roots
+    (directly, as the organisation CA does) and is within its validity period."""
+    try:
+        cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
+    except Exception:
+        return False
+    now = _dt.datetime.now(_dt.timezone.utc)
+    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+        return False
+    for root in _load_roots(trust_roots_pem):
+        try:
+            ca = x509.load_der_x509_certificate(root.dump())
+            cert.verify_directly_issued_by(ca)
+        except Exception:
+            continue
+        return True
+    return False
+
+
 def verify_pdf(pdf_bytes: bytes, trust_roots_pem: list[bytes]) -> VerificationResult:
     """Validate the (first) signature of ``pdf_bytes`` against the given trust roots."""
     res = VerificationResult()
@@ -481,6 +501,10 @@ def _verify(pdf_bytes: bytes, trust_roots_pem, res: VerificationResult) -> Verif
         res._add(MSG_ALTERED)
     if status.docmdp_ok is False:
         res._add(MSG_ALTERED)
+    if not res.trusted and not res.intact:
+        # pyHanko does not judge the signer of a changed document; check the chain ourselves, so a
+        # changed document is not also blamed on a certificate that is in fact the organisation's.
+        res.trusted = _chains_to_root(sig, trust_roots_pem)
     if not res.trusted:
         res._add(MSG_UNTRUSTED)
     if not res.certified:

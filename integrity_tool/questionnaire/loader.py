@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..scoring.conditions import Compiler, QInfo, Scope
+from .conditions import Compiler, QInfo, Scope
 from .errors import ErrorCollector, QuestionnaireError
 from .model import (Condition, Measure, Option, Question, Questionnaire, Risk, Section, Theme,
                     placeholders)

@@ -1,6 +1,6 @@
 """The one schema for questionnaire and measures files (pydantic, unknown keys rejected).
 
-Conditions are kept as raw data here; ``integrity_tool.scoring.conditions`` checks and compiles
+Conditions are kept as raw data here; ``integrity_tool.questionnaire.conditions`` checks and compiles
 them with their own operator registry so that messages can name the operator.
 """
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..scoring.conditions import Ctx, is_answered
+from .conditions import Ctx, is_answered
 from .model import Question, Questionnaire, Section
 
 

@@ -1,7 +1,6 @@
 """Rule engine: answers -> findings. Pure Python; no Flask, no db."""
-from .conditions import OPERATORS, Ctx
 from .engine import (LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES, Finding, Result, evaluate,
                      suggest_outcome)
 
-__all__ = ["OPERATORS", "Ctx", "LEVELS", "LEVEL_LABELS", "OUTCOMES", "OUTCOME_LABELS", "Finding",
+__all__ = ["LEVELS", "LEVEL_LABELS", "OUTCOMES", "OUTCOME_LABELS", "Finding",
            "Result", "evaluate", "suggest_outcome"]

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..questionnaire.conditions import Ctx, is_answered
 from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholders, placeholders
 from ..questionnaire.values import display_value
 from ..questionnaire.visibility import prune_hidden
-from .conditions import Ctx, is_answered
 
 LEVELS = ("blokkerend", "hoog", "aandachtspunt")
 LEVEL_LABELS = {"blokkerend": "Blokkerend", "hoog": "Hoog risico", "aandachtspunt": "Aandachtspunt"}

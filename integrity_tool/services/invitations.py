@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Dossier, DossierStatus, Invitation, Role, Round, User, db, utcnow
-from . import runtime, scoping, users
+from . import rounds, runtime, scoping, users
 from .dossiers import create_dossier
 from .errors import DomainError, InvalidInput, NotFound, StateError
 
@@ -120,6 +120,10 @@ def invite_candidate(griffier: User, *, name: str, email: str, function_title: s
         found = db.session.get(Round, round_id)
         if found is None or found.organisation_id != griffier.organisation_id:
             raise InvalidInput("Kies een ronde van uw eigen organisatie.")
+        if deadline is None:  # the round's standaarddeadline, as its page promises (if still ahead)
+            round_deadline = rounds.default_deadline(found)
+            if round_deadline is not None and round_deadline >= date.today():
+                deadline = round_deadline
     candidate = _candidate_for(griffier, email, name)
     dossier = create_dossier(griffier.organisation, candidate, reviewer, questionnaire_id,
                              function_title=function_title, portfolio=portfolio, deadline=deadline,

@@ -83,9 +83,4 @@ def start_page_for(user: User) -> str:
         Role.griffier: "griffie.overview",
         Role.admin: "admin.home",
     }
-    from flask import current_app
-
-    endpoint = endpoints[user.role]
-    if endpoint not in current_app.view_functions:
-        endpoint = "main.home"
-    return url_for(endpoint)
+    return url_for(endpoints[user.role])

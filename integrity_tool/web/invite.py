@@ -1,7 +1,7 @@
 """The griffier creates a dossier and invites the candidate; resends or revokes the invitation."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,14 +58,6 @@ def _field_for_message(form: InviteForm, message: str):
     return form.name
 
 
-def _dossier_page(dossier) -> str:
-    if "griffie.dossier" in current_app.view_functions:
-        return url_for("griffie.dossier", public_id=dossier.public_id)
-    if "griffie.overview" in current_app.view_functions:
-        return url_for("griffie.overview")
-    return url_for("main.home")
-
-
 @bp.route("/nieuw", methods=["GET", "POST"])
 @role_required(Role.griffier)
 def new():
@@ -91,12 +83,11 @@ def new():
             target.errors = list(target.errors) + [_(exc.message)]
         except invitations.MailFailed as exc:
             flash(_(exc.message), "warning")
-            return redirect(url_for("griffie.overview") if "griffie.overview" in current_app.view_functions
-                            else url_for("main.home"))
+            return redirect(url_for("griffie.overview"))
         else:
             flash(_("Het dossier is aangemaakt en de uitnodiging is verstuurd naar %(email)s.",
                     email=dossier.candidate.email), "success")
-            return redirect(_dossier_page(dossier))
+            return redirect(url_for("griffie.dossier", public_id=dossier.public_id))
     return render_template("invite/new.html", form=form), 422 if form.errors else 200
 
 
@@ -115,7 +106,7 @@ def _confirm(public_id: str, kind: str):
         except (StateError, InvalidInput, invitations.MailFailed) as exc:
             db.session.rollback()
             flash(_(exc.message), "warning")
-        return redirect(_dossier_page(dossier))
+        return redirect(url_for("griffie.dossier", public_id=dossier.public_id))
     return render_template("invite/confirm.html", dossier=dossier, form=form, kind=kind,
                            state=invitations.invitation_state(dossier))
 

@@ -61,3 +61,30 @@ def test_resend_is_refused_after_activation(client, griffier, make_candidate_dos
     assert "al geactiveerd" in page
     r = client.post(f"/griffie/dossiers/{dossier.public_id}/uitnodiging-opnieuw")
     assert r.status_code == 302
+
+
+def test_round_default_deadline_reaches_dossier_mail_and_candidate(app, client, griffier):
+    """A dossier invited into a round gets the round's standaarddeadline; the mail and the candidate see it."""
+    import email
+    from datetime import date, timedelta
+
+    from integrity_tool.models import Round
+    from integrity_tool.services import rounds
+
+    login(client, griffier)
+    meeting = date.today() + timedelta(days=40)
+    client.post("/griffie/rondes", data={"name": "Collegevorming", "appointment_date": meeting.isoformat()})
+    ronde = db.session.scalar(select(Round))
+    expected = rounds.default_deadline(ronde)
+    assert expected == meeting - timedelta(days=14)
+    assert _post(client, round=ronde.public_id).status_code == 302
+    dossier = db.session.scalar(select(Dossier))
+    assert dossier.round_id == ronde.id and dossier.deadline == expected
+    message = email.message_from_bytes(outbox_messages(app)[-1].read_bytes())
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert f"uiterlijk {expected:%d-%m-%Y} indienen" in text
+    # an explicit deadline wins over the round's
+    own = date.today() + timedelta(days=5)
+    assert _post(client, email="tweede@example.nl", round=ronde.public_id,
+                 deadline=own.strftime("%d-%m-%Y")).status_code == 302
+    assert db.session.scalar(select(Dossier).where(Dossier.id != dossier.id)).deadline == own

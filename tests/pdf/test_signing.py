@@ -91,6 +91,16 @@ def test_one_changed_byte_is_detected(signed, pki):
     res = verify_pdf(tampered, [pki.ca_cert_pem])
     assert not res.ok and not res.intact
     assert MSG_ALTERED in res.problems
+    # the certificate is the organisation's own: the change is the problem, not the signer (issue 13.4)
+    assert res.trusted and MSG_UNTRUSTED not in res.problems
+
+
+def test_changed_document_of_another_ca_names_both_problems(confidential_pdf, pki, other_pki):
+    signed_elsewhere = _sign(confidential_pdf, other_pki)
+    i = signed_elsewhere.index(b"(integrity_tool)")
+    tampered = signed_elsewhere[:i + 1] + b"J" + signed_elsewhere[i + 2:]
+    res = verify_pdf(tampered, [pki.ca_cert_pem])
+    assert not res.trusted and MSG_ALTERED in res.problems and MSG_UNTRUSTED in res.problems
 
 
 def test_changed_page_content_byte_is_detected(signed, pki):

@@ -5,6 +5,8 @@ import hashlib
 import io
 import re
 
+import pytest
+
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
@@ -177,3 +179,38 @@ def test_verification_needs_csrf_when_enabled(make_app, signed):
     resp = c.post("/verificatie", data={"document": (io.BytesIO(b"x"), "a.pdf")}, content_type="multipart/form-data")
     assert resp.status_code == 400
     assert db.session.scalar(select(func.count(Report.id))) == 2
+
+
+def _foreign_pdf(tmp_path) -> bytes:
+    """A summary signed by a CA that no organisation here knows."""
+    from integrity_tool.pdf import render_summary
+    from integrity_tool.pdf.sample import sample_report_data
+
+    pki = signing.ensure_org_pki(tmp_path / "keys", "vreemd", "Gemeente Vreemd", b"vreemd-wachtwoord")
+    return signing.sign_pdf(render_summary(sample_report_data()), pki.p12_path, b"vreemd-wachtwoord",
+                            signer_name="X", reason="test", location="Y")
+
+
+@pytest.mark.parametrize("case", ["echt", "gewijzigd", "vreemde_ondertekenaar", "vreemd_en_gewijzigd"])
+def test_page_and_cli_say_exactly_what_is_wrong(app, runner, signed, tmp_path, case):
+    """Issue 13.4: a changed document is 'gewijzigd na ondertekening' and not also 'ondertekenaar onbekend';
+    the latter only when the certificate does not chain to the organisation's CA. Page and CLI agree."""
+    report = db.session.scalar(select(Report).where(Report.kind == "samenvatting"))
+    data = {"echt": report.content,
+            "gewijzigd": report.content.replace(b"/Producer", b"/Producar", 1)}.get(case)
+    if data is None:
+        data = _foreign_pdf(tmp_path)
+        if case == "vreemd_en_gewijzigd":
+            data = data.replace(b"/Producer", b"/Producar", 1)
+    altered, unknown = "na ondertekening gewijzigd", "De ondertekenaar is onbekend"
+    path = tmp_path / "upload.pdf"
+    path.write_bytes(data)
+    cli = runner.invoke(args=["verify-pdf", str(path)])
+    page = _upload(app.test_client(), data).get_data(as_text=True)
+    for output in (cli.output, page):
+        assert (altered in output) == (case in ("gewijzigd", "vreemd_en_gewijzigd")), (case, output)
+        assert (unknown in output) == (case in ("vreemde_ondertekenaar", "vreemd_en_gewijzigd")), (case, output)
+    assert (cli.exit_code == 0) == (case == "echt")
+    assert ("Het document is echt en ongewijzigd" in page) == (case == "echt")
+    if case == "gewijzigd":  # the signer is still the organisation's own certificate
+        assert "Ondertekenaar: " in cli.output and "onbekend" not in cli.output.split("Ondertekenaar: ")[1][:12]
