@@ -75,10 +75,13 @@ def overview_csv(actor: User, filters: overview.Filters, sep: str = ",") -> Expo
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
     writer.writerow([name for name, _w in _columns(show)])
     count = 0
+    included = []
     for row in overview.iter_rows(actor, filters):
         writer.writerow([_csv_cell(v) for v in _values(row, show)])
+        included.append(row.public_id)
         count += 1
-    audit.record("export.overzicht_csv", actor=actor, rijen=count, scheidingsteken=sep)
+    # Which dossiers the file held: each candidate sees this export on their inzage page.
+    audit.record("export.overzicht_csv", actor=actor, rijen=count, scheidingsteken=sep, dossiers=included)
     db.session.commit()
     return Export(f"dossiers-{_stamp()}.csv", "text/csv; charset=utf-8", buffer.getvalue().encode("utf-8"))
 
@@ -101,10 +104,11 @@ def overview_xlsx(actor: User, filters: overview.Filters) -> Export:
     show = overview.shows_counts(actor)
     columns = _columns(show)
     date_columns = {i for i, (name, _w) in enumerate(columns) if name in ("Deadline", "Datum besluit", "Aangemaakt")}
-    rows = [_values(row, show) for row in overview.iter_rows(actor, filters)]
+    source = list(overview.iter_rows(actor, filters))
+    rows = [_values(row, show) for row in source]
     skeleton, date_style = _xlsx_skeleton(columns, len(rows))
     data = _splice_rows(skeleton, rows, date_columns, date_style)
-    audit.record("export.overzicht_xlsx", actor=actor, rijen=len(rows))
+    audit.record("export.overzicht_xlsx", actor=actor, rijen=len(rows), dossiers=[row.public_id for row in source])
     db.session.commit()
     return Export(f"dossiers-{_stamp()}.xlsx",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
@@ -211,6 +215,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
         raise InvalidInput("Er zijn in deze ronde nog geen ondertekende samenvattingen voor de raad.")
     buffer = io.BytesIO()
     manifest: list[dict] = []
+    included: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for report, name, function in reports:
             content = report.content
@@ -219,6 +224,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
             digest = hashlib.sha256(content).hexdigest()
             filename = f"{slugify(report.document_number)[:60]}-{slugify(name)[:60]}.pdf"
             archive.writestr(filename, content)
+            included.append(report.dossier.public_id)
             manifest.append({"documentnummer": report.document_number, "kandidaat": name, "functie": function,
                              "bestand": filename, "sha256": digest, "bytes": len(content),
                              "aangemaakt": report.created_at.isoformat(timespec="seconds"),
@@ -235,7 +241,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
              "gemaakt": utcnow().isoformat(timespec="seconds") + "Z", "documenten": manifest},
             ensure_ascii=False, indent=2))
     audit.record("export.samenvattingen_zip", actor=actor, ronde=target.public_id, documenten=len(manifest),
-                 documentnummers=[m["documentnummer"] for m in manifest])
+                 documentnummers=[m["documentnummer"] for m in manifest], dossiers=included)
     db.session.commit()
     return Export(f"samenvattingen-{slugify(target.name)[:60]}.zip", "application/zip", buffer.getvalue())
 

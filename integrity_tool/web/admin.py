@@ -20,7 +20,9 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 SETTINGS = (("griffier_sees_confidential", "griffier_ziet_vertrouwelijk"),
             ("allow_email_otp", "inlogcode_per_email"),
             ("retention_not_appointed_weeks", "bewaartermijn_niet_benoemd_weken"),
-            ("retention_appointed_months", "bewaartermijn_benoemd_maanden"))
+            ("retention_appointed_months", "bewaartermijn_benoemd_maanden"),
+            ("term_months", "termijn_maanden"),
+            ("retention_term_months", "bewaartermijn_na_termijn_maanden"))
 
 
 class SettingsForm(FlaskForm):
@@ -36,6 +38,14 @@ class SettingsForm(FlaskForm):
         _l("Bewaartermijn van de vertrouwelijke gegevens bij benoemd (maanden na het besluit)"),
         validators=[InputRequired(_l("Vul een aantal maanden in.")),
                     NumberRange(1, 60, _l("Kies een termijn van 1 tot en met 60 maanden."))])
+    term_months = IntegerField(
+        _l("Duur van een ambtstermijn (maanden na de benoeming)"),
+        validators=[InputRequired(_l("Vul een aantal maanden in.")),
+                    NumberRange(1, 120, _l("Kies een termijn van 1 tot en met 120 maanden."))])
+    retention_term_months = IntegerField(
+        _l("Bewaartermijn van het termijndossier (maanden na het einde van de termijn)"),
+        validators=[InputRequired(_l("Vul een aantal maanden in.")),
+                    NumberRange(0, 60, _l("Kies een termijn van 0 tot en met 60 maanden."))])
     submit = SubmitField(_l("Instellingen opslaan"))
 
 
