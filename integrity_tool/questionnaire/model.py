@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+_SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
 UNKNOWN = "(onbekend)"
 
 
@@ -26,6 +27,33 @@ def fill_placeholders(template: str, context: dict[str, Any]) -> str:
 
 def placeholders(template: str) -> list[str]:
     return _PLACEHOLDER.findall(template or "")
+
+
+def match_placeholders(template: str, text: str) -> dict[str, str] | None:
+    """Inverse of ``fill_placeholders``: the values that make ``template`` read ``text``
+    (whitespace-insensitive), or None when it does not match."""
+    if not template or text is None:
+        return None
+    norm = " ".join(str(text).split())
+    parts = _PLACEHOLDER.split(" ".join(template.split()))
+    pattern, names = "", []
+    for i, part in enumerate(parts):
+        if i % 2:
+            if part in names:
+                pattern += f"(?P={part})"
+            else:
+                names.append(part)
+                pattern += f"(?P<{part}>.*?)"
+        else:
+            pattern += re.escape(part)
+    found = re.fullmatch(pattern, norm, re.DOTALL)
+    if not found:
+        return None
+    values = dict(found.groupdict())
+    # a value that spans a sentence boundary means text was added around the placeholder
+    if any(_SENTENCE_BREAK.search(v) for v in values.values()):
+        return None
+    return values
 
 
 def _pick(nl: str | None, en: str | None, lang: str | None) -> str | None:
@@ -82,6 +110,7 @@ class Question:
     max_items: int | None = None
     item_label: str | None = None
     parent: str | None = None  # id of the repeat question this sub-question belongs to
+    item_label_en: str | None = None
 
     @property
     def path(self) -> str:
@@ -92,6 +121,9 @@ class Question:
 
     def localized_help(self, lang: str | None = None) -> str:
         return _pick(self.help, self.help_en, lang) or ""
+
+    def localized_item_label(self, lang: str | None = None) -> str | None:
+        return _pick(self.item_label, self.item_label_en, lang)
 
     def option(self, value: Any) -> Option | None:
         for opt in self.options:
@@ -144,6 +176,14 @@ class Risk:
     measures: tuple[str, ...] = ()
     ask: str | None = None
     for_each: str | None = None
+    explanation_en: str | None = None
+    ask_en: str | None = None
+
+    def localized_explanation(self, lang: str | None = None) -> str:
+        return _pick(self.explanation, self.explanation_en, lang) or ""
+
+    def localized_ask(self, lang: str | None = None) -> str | None:
+        return _pick(self.ask, self.ask_en, lang) if self.ask else None
 
 
 @dataclass(frozen=True)
@@ -155,10 +195,20 @@ class Measure:
     typical_deadline_days: int
     legal: str | None = None
     title_en: str | None = None
+    description_en: str | None = None
 
-    def render(self, context: dict[str, Any] | None = None) -> str:
+    def localized_title(self, lang: str | None = None) -> str:
+        return _pick(self.title, self.title_en, lang) or self.id
+
+    def render(self, context: dict[str, Any] | None = None, lang: str | None = None) -> str:
         """The description with ``{placeholders}`` filled; never raises on odd input."""
-        return fill_placeholders(self.description, dict(context or {}))
+        template = _pick(self.description, self.description_en, lang) or ""
+        return fill_placeholders(template, dict(context or {}))
+
+    def placeholder_values(self, text: str) -> dict[str, str] | None:
+        """The placeholder values that turn the Dutch description into ``text``, or None when
+        ``text`` is not this description (e.g. the reviewer rewrote it)."""
+        return match_placeholders(self.description, text)
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import secrets
 
+import pyotp
+
 from sqlalchemy import func, select
 
-from ..models import Organisation, db
+from ..models import Organisation, User, db
 from . import orgsetup, security, users
 
 DEMO_ORG_SLUG = "gemeente-voorbeeld"
@@ -48,3 +50,12 @@ def seed_demo() -> str | None:
               "  Geen authenticator-app bij de hand? 'integrity-tool demo-code EMAIL' toont de huidige code",
               "  voor een demo-gebruiker (werkt alleen voor de demo-organisatie)."]
     return "\n".join(lines)
+
+
+def login_code(email: str) -> str | None:
+    """The current TOTP code of a demo user (so the demo works without an authenticator app); None for
+    anyone outside the demo organisation."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or user.organisation.slug != DEMO_ORG_SLUG or not user.totp_secret:
+        return None
+    return pyotp.TOTP(user.totp_secret).now()

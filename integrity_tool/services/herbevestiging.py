@@ -16,7 +16,8 @@ from ..questionnaire import prune_hidden
 from . import answers as answers_service
 from . import runtime, terms
 from .errors import InvalidInput, NotFound, StateError
-from .review import latest_submission, notify_candidate, questionnaire_for, submission_answers
+from .review import notify_candidate
+from .snapshot import latest_submission, questionnaire_for, submission_answers
 from .timeline import SectionChanges, diff_answers
 
 S = DossierStatus

@@ -13,8 +13,9 @@ from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureReminder,
                       db, utcnow)
 from . import runtime, terms, workflow
 from .errors import InvalidInput, NotFound, StateError
-from .review import (clean_text, ensure_reviewable, latest_submission, notify_candidate, reviewed_findings,
-                     submission_findings)
+from .guards import clean_text, ensure_reviewable
+from .review import notify_candidate
+from .snapshot import latest_submission, reviewed_findings, submission_findings
 
 S = DossierStatus
 OWNERS = ("candidate", "reviewer", "griffier")

@@ -28,8 +28,8 @@ from ..models import (Addendum, AppointmentResult, ClarificationRequest, Comment
                       DossierStatus, FindingDecision, Gesprek, MeasureAgreement, Report, Role, Submission, Term,
                       User, db, utcnow)
 from ..models.user import EmailCode, Invitation, RecoveryCode, UserSession
+from . import runtime, snapshot
 from . import terms as terms_service
-from . import runtime
 
 PERSONAL_TABLES = (Comment, ClarificationRequest, Gesprek, FindingDecision)
 
@@ -106,12 +106,9 @@ def delete_personal_data(dossier: Dossier, report: PurgeReport, *, keep_public: 
     latest = submissions[-1] if submissions else None
     for sub in submissions:
         if keep_public and sub is latest:
-            try:
-                questionnaire = runtime.catalog().get(sub.questionnaire_id, sub.questionnaire_version)
-                sub.payload = {"answers": public_only(questionnaire, (sub.payload or {}).get("answers")),
-                               "findings": [], "purged": True}
-            except KeyError:
-                sub.payload = {"answers": {}, "findings": [], "purged": True}
+            questionnaire = snapshot.questionnaire_for(sub)
+            kept = public_only(questionnaire, snapshot.submission_answers(sub)) if questionnaire is not None else {}
+            sub.payload = {"answers": kept, "findings": [], "purged": True}
             sub.declaration_name = None
             report.add("submission (alleen openbare velden bewaard)", 1)
         else:

@@ -16,7 +16,8 @@ from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, Measure
 from ..scoring import OUTCOMES
 from . import reports, runtime, terms, workflow
 from .errors import Conflict, InvalidInput, StateError, Throttled
-from .review import clean_text, ensure_reviewable, reviewed_findings
+from .guards import clean_text, ensure_reviewable
+from .snapshot import reviewed_findings
 from .security import consume_totp
 
 log = logging.getLogger("integrity_tool")

@@ -17,7 +17,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..questionnaire import display_value
 from ..models import MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db
 from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
-from ..services import herbevestiging, measures, reports, review, scoping, signoff, terms, timeline
+from ..services import (guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, terms,
+                        timeline)
 from ..services.errors import InvalidInput
 from .hooks import client_ip, role_required
 
@@ -127,23 +128,22 @@ def dashboard():
 @role_required(Role.reviewer)
 def dossier(public_id: str):
     d = review.open_dossier(current_user, public_id, ip=client_ip())
-    sub = review.latest_submission(d)
-    questionnaire = review.questionnaire_for(sub or d)
-    items = review.reviewed_findings(d, sub)
-    subs = review.submissions(d)
+    snap = snapshot.latest(d)
+    questionnaire = snap.questionnaire
+    subs = snapshot.submissions(d)
     changes = None
     if len(subs) >= 2:
-        changes = timeline.diff_answers(questionnaire, review.submission_answers(subs[-2]),
-                                        review.submission_answers(subs[-1]))
+        changes = timeline.diff_answers(questionnaire, snapshot.submission_answers(subs[-2]),
+                                        snapshot.submission_answers(subs[-1]))
     return render_template(
-        "review/dossier.html", d=d, sub=sub, subs=subs, questionnaire=questionnaire,
-        groups=review.grouped_by_theme(items, questionnaire), counts=review.effective_counts(items),
-        answers=review.submission_answers(sub), comments=review.comments_by_target(d),
-        clarifications=review.clarifications(d), changes=changes,
+        "review/dossier.html", d=d, sub=snap.submission, subs=subs, questionnaire=questionnaire,
+        groups=snapshot.grouped_by_theme(snap.findings, questionnaire), counts=snapshot.effective_counts(snap.findings),
+        answers=snap.answers, comments=snap.comments,
+        clarifications=snapshot.clarifications(d), changes=changes,
         herbevestiging_changes=herbevestiging.changes_since_previous(d),
         herbevestiging_term=d.term if d.term is not None and not terms.herbevestiging_blocker(d.term) else None,
         decision_form=DecisionForm(), comment_form=CommentForm(), level_labels=LEVEL_LABELS,
-        editable=d.status in review.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
+        editable=d.status in guards.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
         addendum_form=AddendumForm(), action_form=ActionOnlyForm(), measures=measures.measures_of(d),
         display_value=display_value,
     )
@@ -190,14 +190,14 @@ def clarification(public_id: str):
             return _back(d)
     asks = [i for _t, group in review.interview_guide(d) for i in group if i.finding.ask]
     return render_template("review/clarification.html", d=d, form=form, asks=asks,
-                           history=review.clarifications(d))
+                           history=snapshot.clarifications(d))
 
 
 @bp.route("/dossier/<public_id>/wijzigingen")
 @role_required(Role.reviewer)
 def changes(public_id: str):
     d = review.open_dossier(current_user, public_id, ip=client_ip(), page="wijzigingen")
-    subs = review.submissions(d)
+    subs = snapshot.submissions(d)
     try:
         number = int(request.args.get("versie") or (subs[-1].number if subs else 0))
     except ValueError:
@@ -207,8 +207,8 @@ def changes(public_id: str):
     previous = max((s for s in subs if s.number < number), key=lambda s: s.number, default=None)
     diff = None
     if current is not None and previous is not None:
-        diff = timeline.diff_answers(review.questionnaire_for(current), review.submission_answers(previous),
-                                     review.submission_answers(current))
+        diff = timeline.diff_answers(snapshot.questionnaire_for(current), snapshot.submission_answers(previous),
+                                     snapshot.submission_answers(current))
     return render_template("review/changes.html", d=d, subs=subs, current=current, previous=previous, diff=diff,
                            herbevestiging_changes=herbevestiging.changes_since_previous(d))
 
@@ -219,8 +219,8 @@ def guide(public_id: str):
     d = review.open_dossier(current_user, public_id, ip=client_ip(), page="gespreksleidraad")
     form = GesprekForm(held_on=date.today()) if request.method == "GET" else GesprekForm()
     return render_template("review/guide.html", d=d, groups=review.interview_guide(d), form=form,
-                           gesprekken=review.gesprekken(d), clarifications=review.clarifications(d),
-                           level_labels=LEVEL_LABELS, editable=d.status in review.REVIEWABLE)
+                           gesprekken=snapshot.gesprekken(d), clarifications=snapshot.clarifications(d),
+                           level_labels=LEVEL_LABELS, editable=d.status in guards.REVIEWABLE)
 
 
 @bp.route("/dossier/<public_id>/gesprek", methods=["POST"])
@@ -240,7 +240,7 @@ def gesprek(public_id: str):
 def _measure_form(d: Dossier, data=None) -> MeasureForm:
     form = MeasureForm(data=data) if data else MeasureForm()
     form.finding_keys.choices = [SelectChoice(i.key, f"{i.finding.theme_title}: {i.finding.explanation[:90]}")
-                                 for i in review.reviewed_findings(d) if not i.dismissed]
+                                 for i in snapshot.reviewed_findings(d) if not i.dismissed]
     return form
 
 
@@ -272,7 +272,7 @@ def dossier_measures(public_id: str):
                 "finding_keys": [suggestion.finding_key]})
     return render_template("review/measures_dossier.html", d=d, form=form, measures=measures.measures_of(d),
                            suggestions=measures.suggestions(d), action_form=ActionOnlyForm(), status_labels=MEASURE_STATUS_LABELS,
-                           editable=d.status in review.REVIEWABLE)
+                           editable=d.status in guards.REVIEWABLE)
 
 
 @bp.route("/dossier/<public_id>/maatregelen/<measure_id>/verwijderen", methods=["POST"])
@@ -313,10 +313,10 @@ def conclude(public_id: str):
         else:
             flash(_("De conclusie is opgeslagen. Controleer alles en onderteken daarna."), "success")
             return redirect(url_for("review.conclude", public_id=d.public_id))
-    items = review.reviewed_findings(d)
+    items = snapshot.reviewed_findings(d)
     return render_template("review/conclude.html", d=d, form=form, sign_form=SignOffForm(version=d.version),
                            problems=signoff.sign_off_problems(d), blocking=signoff.unresolved_blocking(d),
-                           counts=review.effective_counts(items), measures=measures.measures_of(d),
+                           counts=snapshot.effective_counts(items), measures=measures.measures_of(d),
                            outcome_labels=OUTCOME_LABELS)
 
 

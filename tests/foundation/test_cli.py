@@ -77,6 +77,15 @@ def test_demo_seeds_only_empty_database(runner, app_ctx):
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "al gegevens" in again.output
     assert db.session.scalar(select(db.func.count(Organisation.id))) == 1
+    code = runner.invoke(args=["demo-code", " Kandidaat@voorbeeld.nl "])
+    assert code.exit_code == 0 and re.fullmatch(r"\d{6}\n", code.output), code.output
+
+
+def test_demo_code_only_for_demo_users(runner, make_user):
+    user = make_user("griffier")
+    result = runner.invoke(args=["demo-code", user.email])
+    assert result.exit_code == 1 and "alleen voor demo-gebruikers" in result.output
+    assert runner.invoke(args=["demo-code", "niemand@voorbeeld.nl"]).exit_code == 1
 
 
 def test_init_creates_instance_and_is_idempotent(tmp_path):
