@@ -15,7 +15,8 @@ from integrity_tool.models import (AppointmentResult, AuditEvent, ClarificationR
                                    Dossier, DossierStatus, FindingDecision, Gesprek, MeasureAgreement,
                                    MeasureReminder, MeasureStatus, Report, Submission, Term, db)
 from integrity_tool.services import answers as answers_service
-from integrity_tool.services import herbevestiging, measures, register, retention, review, rounds, signoff, terms
+from integrity_tool.services import (herbevestiging, measures, register, reports, retention, review, rounds, signoff,
+                                     snapshot, terms)
 
 from .helpers import MENTIONABLE_TITLE, PRIVATE_TITLE, base_answers, fresh_code, signed_off, submit_snapshot
 
@@ -104,7 +105,7 @@ def test_a_whole_term(world):
         assert new.kind == "herbevestiging" and new.term_id == term.id and new.previous_id == d.id
         assert new.answers == kept  # prefilled from the term record
         # Progress as the candidate's pages compute it (the review found "0 van 12" next to "12 van 12").
-        prog = answers_service.progress(answers_service.questionnaire_for(new), new.answers)
+        prog = answers_service.progress(snapshot.questionnaire_for(new), new.answers)
         assert (new.progress_done, new.progress_total) == (prog.done, prog.total)
         assert terms.herbevestiging_blocker(term) == "Er loopt al een herbevestiging voor deze bestuurder."
 
@@ -155,7 +156,11 @@ def test_a_whole_term(world):
     # --- final purge: term + retention_term_months ---------------------------------------------------
     with at(month(51) - timedelta(days=1)):
         assert retention.purge_expired().terms == 0
+    summary_pdf = db.session.scalar(select(Report.content).where(Report.dossier_id == d.id,
+                                                                 Report.kind == "samenvatting"))
     with at(month(51)):
+        genuine = reports.verify_upload(summary_pdf)
+        assert genuine.ok and not genuine.deleted_but_genuine
         report = retention.purge_expired()
         assert report.terms == 1 and report.accounts == 1
         db.session.expire_all()
@@ -173,3 +178,11 @@ def test_a_whole_term(world):
             AuditEvent.action == "bewaartermijn.termijn_verwijderd")) == 1
         assert retention.purge_expired().terms == 0  # idempotent
         assert audit.verify_chain().ok
+        # /verificatie: "deleted under the retention policy" is not "changed after signing".
+        deleted = reports.verify_upload(summary_pdf)
+        assert not deleted.ok and deleted.deleted_but_genuine and deleted.registered
+        assert deleted.problems == [reports.MSG_DELETED_UNDER_RETENTION]
+        tampered = summary_pdf.replace(b"/Producer", b"/Producex", 1)
+        changed = reports.verify_upload(tampered)
+        assert not changed.ok and not changed.deleted_but_genuine and not changed.registered
+        assert reports.MSG_DELETED_UNDER_RETENTION not in changed.problems
