@@ -2,7 +2,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
@@ -52,6 +52,8 @@ class Organisation(db.Model):
     # is kept for the term plus this period; a term lasts term_months unless ended earlier.
     term_months: Mapped[int] = mapped_column(Integer, default=48)
     retention_term_months: Mapped[int] = mapped_column(Integer, default=3)
+    # Kinds of "it is your turn" mails the administrator switched off (services/notify.py).
+    notifications_off: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     @property

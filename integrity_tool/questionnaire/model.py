@@ -11,15 +11,15 @@ _SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
 UNKNOWN = "(onbekend)"
 
 
-def fill_placeholders(template: str, context: dict[str, Any]) -> str:
-    """Replace ``{name}`` from ``context``; unknown names become "(onbekend)".
+def fill_placeholders(template: str, context: dict[str, Any], fallback: str | None = None) -> str:
+    """Replace ``{name}`` from ``context``; unknown names become ``fallback`` or else "(onbekend)".
 
     Only the template is scanned, so braces inside user-supplied values are harmless.
     """
     def repl(match: re.Match) -> str:
         value = context.get(match.group(1))
         if value is None or value == "":
-            return UNKNOWN
+            return fallback or UNKNOWN
         return str(value)
 
     return _PLACEHOLDER.sub(repl, template)
@@ -200,10 +200,12 @@ class Measure:
     def localized_title(self, lang: str | None = None) -> str:
         return _pick(self.title, self.title_en, lang) or self.id
 
-    def render(self, context: dict[str, Any] | None = None, lang: str | None = None) -> str:
-        """The description with ``{placeholders}`` filled; never raises on odd input."""
+    def render(self, context: dict[str, Any] | None = None, lang: str | None = None,
+               subject: str | None = None) -> str:
+        """The description with ``{placeholders}`` filled; a name the context lacks gets ``subject``
+        (what the finding is about). Never raises on odd input."""
         template = _pick(self.description, self.description_en, lang) or ""
-        return fill_placeholders(template, dict(context or {}))
+        return fill_placeholders(template, dict(context or {}), subject)
 
     def placeholder_values(self, text: str) -> dict[str, str] | None:
         """The placeholder values that turn the Dutch description into ``text``, or None when

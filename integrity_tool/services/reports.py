@@ -93,7 +93,8 @@ def build_report_data(dossier: Dossier, kind: str):
     if kind == "samenvatting":
         measures = [m for m in measures if m.mentionable and m.status == MeasureStatus.geaccepteerd]
     measure_views = tuple(MeasureView(m.title, m.description if kind == "vertrouwelijk" else "", m.owner_label,
-                                      m.due_date, bool(m.mentionable), _status_label(m), _utc(m.accepted_at))
+                                      m.due_date, bool(m.mentionable), _status_label(m), _utc(m.accepted_at),
+                                      subject=m.subject or "")
                           for m in measures)
     talks = snapshot.gesprekken(dossier)
     common = dict(

@@ -15,6 +15,7 @@ from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
 from ..scoring import OUTCOMES
 from . import reports, runtime, terms, workflow
+from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
 from .guards import clean_text, ensure_reviewable
 from .snapshot import reviewed_findings
@@ -67,6 +68,11 @@ def sign_off_problems(dossier: Dossier) -> list[str]:
             check_outcome(dossier, dossier.outcome)
         except InvalidInput as exc:
             problems.append(exc.message)
+    for m in _measures(dossier):
+        left = unfilled(m.title, m.subject, m.description)
+        if left:
+            problems.append(f"De maatregel '{m.title}' bevat nog een open plek ({', '.join(left)}). Verwijder de "
+                            "maatregel en stel hem opnieuw op met de juiste tekst.")
     waiting = [m for m in _measures(dossier) if m.status == MeasureStatus.voorgesteld]
     if dossier.status == S.maatregelen_voorgesteld and waiting:
         problems.append(f"De kandidaat heeft nog niet gereageerd op {len(waiting)} maatregel(en).")

@@ -15,7 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..questionnaire import display_value
-from ..models import MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db
+from ..models import (MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
+                      owner_label_for)
 from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
 from ..services import (guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, terms,
                         timeline)
@@ -60,13 +61,15 @@ class GesprekForm(FlaskForm):
 class MeasureForm(FlaskForm):
     catalogue_id = HiddenField(validators=[Length(max=100)])
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Vul een titel in.")), Length(max=300)])
+    subject = StringField(_l("Betreft"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Omschrijving"), validators=[DataRequired(_l("Vul een omschrijving in.")),
                                                                 Length(max=10000)])
     finding_keys = SelectMultipleField(_l("Gekoppelde bevinding(en)"), choices=[], validate_choice=False)
     owner = RadioField(_l("Uitvoerder"), choices=[SelectChoice(k, v) for k, v in OWNER_LABELS.items()],
                        default="candidate",
                        validators=[DataRequired()])
-    due_date = DateField(_l("Uiterlijk op"), validators=[DataRequired(_l("Vul een datum in."))])
+    due_date = DateField(_l("Uiterlijk op"), validators=[Optional()])
+    ongoing = BooleanField(_l("Doorlopend: geldt de hele ambtsperiode, zonder uiterste datum"))
     mentionable = BooleanField(_l("Mag worden vermeld in de samenvatting voor de volksvertegenwoordiging"))
     submit = SubmitField(_l("Maatregel toevoegen"))
 
@@ -241,6 +244,7 @@ def _measure_form(d: Dossier, data=None) -> MeasureForm:
     form = MeasureForm(data=data) if data else MeasureForm()
     form.finding_keys.choices = [SelectChoice(i.key, f"{i.finding.theme_title}: {i.finding.explanation[:90]}")
                                  for i in snapshot.reviewed_findings(d) if not i.dismissed]
+    form.owner.choices = [SelectChoice(k, _(owner_label_for(k, d.organisation))) for k in OWNER_LABELS]
     return form
 
 
@@ -255,9 +259,12 @@ def dossier_measures(public_id: str):
                 measures.propose_measure(
                     current_user, d, title=form.title.data, description=form.description.data,
                     owner=form.owner.data, due_date=form.due_date.data, finding_keys=form.finding_keys.data,
-                    mentionable=form.mentionable.data, catalogue_id=form.catalogue_id.data or None, ip=client_ip())
+                    mentionable=form.mentionable.data, catalogue_id=form.catalogue_id.data or None,
+                    subject=form.subject.data, ongoing=form.ongoing.data, ip=client_ip())
             except InvalidInput as exc:
-                form.title.errors = list(form.title.errors) + [exc.message]
+                target = form.description if measures.unfilled(form.title.data, form.subject.data,
+                                                               form.description.data) else form.title
+                target.errors = list(target.errors) + [exc.message]
             else:
                 flash(_("De maatregel is toegevoegd."), "success")
                 return redirect(url_for("review.dossier_measures", public_id=d.public_id))
@@ -269,10 +276,17 @@ def dossier_measures(public_id: str):
             form = _measure_form(d, {
                 "catalogue_id": suggestion.catalogue_id, "title": suggestion.title,
                 "description": suggestion.description, "owner": suggestion.owner, "due_date": suggestion.due_date,
+                "ongoing": suggestion.due_date is None, "subject": suggestion.subject,
                 "finding_keys": [suggestion.finding_key]})
+    if form.title.data or form.description.data:
+        left = measures.unfilled(form.title.data, form.subject.data, form.description.data)
+        if left and not form.description.errors:
+            form.description.errors = list(form.description.errors) + [
+                _("Deze tekst bevat nog een open plek (%(left)s). Vul die in; zo'n plek mag niet in het "
+                  "ondertekende rapport komen.", left=", ".join(left))]
     return render_template("review/measures_dossier.html", d=d, form=form, measures=measures.measures_of(d),
                            suggestions=measures.suggestions(d), action_form=ActionOnlyForm(), status_labels=MEASURE_STATUS_LABELS,
-                           editable=d.status in guards.REVIEWABLE)
+                           editable=d.status in guards.REVIEWABLE, unfilled=measures.unfilled)
 
 
 @bp.route("/dossier/<public_id>/maatregelen/<measure_id>/verwijderen", methods=["POST"])
