@@ -94,6 +94,12 @@ class NoteForm(FlaskForm):
     submit = SubmitField(_l("Als uitgevoerd melden"))
 
 
+class EndTermForm(FlaskForm):
+    ended_on = DateField(_l("Datum waarop de termijn eindigde"),
+                         validators=[DataRequired(_l("Vul de datum in waarop de termijn is geëindigd."))])
+    submit = SubmitField(_l("Termijn beëindigen"))
+
+
 class AddendumForm(FlaskForm):
     body = TextAreaField(_l("Aanvulling"), validators=[DataRequired(_l("Schrijf de aanvulling.")), Length(max=10000)])
     mentionable = BooleanField(_l("Mag worden vermeld richting de volksvertegenwoordiging"))
@@ -408,7 +414,22 @@ def measures_overview():
                 reports.reports_of(t.signed_dossier) if t.signed_dossier else {})
                for t in terms.sitting_terms(current_user, today)]
     return render_template("review/measures.html", rows=rows, state=state, labels=measures.FOLLOW_UP_LABELS,
-                           note_form=NoteForm(), action_form=ActionOnlyForm(), sitting=sitting)
+                           note_form=NoteForm(), action_form=ActionOnlyForm(), sitting=sitting,
+                           end_form=EndTermForm())
+
+
+@bp.route("/termijn/<public_id>/beeindigen", methods=["POST"])
+@role_required(Role.griffier)
+def end_term(public_id: str):
+    """The bestuurder left office before the planned end: follow-up stops, the retention clock starts."""
+    form = EndTermForm()
+    if not form.validate_on_submit():
+        raise InvalidInput(_first_error(form))
+    term = terms.term_for(current_user, public_id)
+    terms.end_term(current_user, term, form.ended_on.data, ip=client_ip())
+    flash(_("De termijn is beëindigd. De maatregelen worden niet meer opgevolgd; het termijndossier wordt na de "
+            "bewaartermijn verwijderd."), "success")
+    return redirect(url_for("review.measures"))
 
 
 @bp.route("/maatregelen/<measure_id>/uitgevoerd", methods=["POST"])

@@ -186,3 +186,31 @@ def test_a_whole_term(world):
         changed = reports.verify_upload(tampered)
         assert not changed.ok and not changed.deleted_but_genuine and not changed.registered
         assert reports.MSG_DELETED_UNDER_RETENTION not in changed.problems
+
+
+def test_griffier_ends_a_term_early(app, world, make_user):
+    from tests.conftest import login
+
+    from .helpers import new_client
+
+    signed_off(world)
+    rounds.record_appointment(world.griffier, world.dossier, "benoemd", date.today() - timedelta(days=30))
+    term = world.dossier.term
+    g = new_client(app)
+    login(g, world.griffier)
+    assert "Termijn beëindigen" in g.get("/beoordeling/maatregelen").get_data(as_text=True)
+    stranger = new_client(app)
+    login(stranger, make_user("griffier"))
+    assert stranger.post(f"/beoordeling/termijn/{term.public_id}/beeindigen",
+                         data={"ended_on": date.today().isoformat()}).status_code == 404
+    assert g.post(f"/beoordeling/termijn/{term.public_id}/beeindigen", data={"ended_on": ""}).status_code == 400
+    r = g.post(f"/beoordeling/termijn/{term.public_id}/beeindigen", data={"ended_on": date.today().isoformat()})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert term.ended_on == date.today() and not term.sitting(date.today())
+    assert measures.overview(world.griffier) == [] and register.build_register(world.org).entries == []
+    page = g.get("/beoordeling/maatregelen").get_data(as_text=True)
+    assert "Er zijn geen zittende bestuurders" in page
+    # The retention clock runs from the real end: purged retention_term_months later.
+    assert retention.purge_expired(today=terms.add_months(date.today(), 3) - timedelta(days=1)).terms == 0
+    assert retention.purge_expired(today=terms.add_months(date.today(), 3)).terms == 1
