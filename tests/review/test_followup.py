@@ -102,6 +102,17 @@ def test_herbevestiging_prefills_and_shows_differences(app, world):
     assert new.kind == "herbevestiging" and new.status == DossierStatus.concept and new.term_id == term.id
     assert new.candidate_id == world.candidate.id and new.answers == base_answers()
     assert any(world.candidate.email in p.read_text(errors="ignore") for p in outbox_messages(app))
+    # The bestuurder sees it labelled, with the progress the dossier page shows, and cannot withdraw.
+    cc = new_client(app)
+    login(cc, world.candidate)
+    home = cc.get("/kandidaat/").get_data(as_text=True)
+    assert "Herbevestiging: Wethouder" in home
+    done = cc.get(f"/kandidaat/dossier/{new.public_id}/").get_data(as_text=True)
+    assert f"{new.progress_done} van {new.progress_total} onderdelen klaar" in home
+    assert f"{new.progress_done} van {new.progress_total} onderdelen klaar" in done
+    assert f"/kandidaat/dossier/{new.public_id}/intrekken" not in home
+    r = cc.post(f"/kandidaat/dossier/{new.public_id}/intrekken")
+    assert r.status_code == 302 and db.session.get(Dossier, new.id).status == DossierStatus.concept
     # Only one open herbevestiging at a time, and the griffier is no longer offered one.
     with pytest.raises(StateError):
         herbevestiging.start(world.griffier, term)
