@@ -11,15 +11,26 @@ _SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
 UNKNOWN = "(onbekend)"
 
 
-def fill_placeholders(template: str, context: dict[str, Any], fallback: str | None = None) -> str:
-    """Replace ``{name}`` from ``context``; unknown names become ``fallback`` or else "(onbekend)".
+UNKNOWN_EN = "(unknown)"
+
+
+def is_english(lang: str | None) -> bool:
+    return bool(lang) and str(lang).lower().startswith("en")
+
+
+def fill_placeholders(template: str, context: dict[str, Any], fallback: str | None = None,
+                      lang: str | None = None) -> str:
+    """Replace ``{name}`` from ``context``; unknown names become ``fallback`` or else "(onbekend)"
+    ("(unknown)" when ``lang`` is English).
 
     Only the template is scanned, so braces inside user-supplied values are harmless.
     """
+    unknown = UNKNOWN_EN if is_english(lang) else UNKNOWN
+
     def repl(match: re.Match) -> str:
         value = context.get(match.group(1))
         if value is None or value == "":
-            return fallback or UNKNOWN
+            return fallback or unknown
         return str(value)
 
     return _PLACEHOLDER.sub(repl, template)
@@ -57,7 +68,7 @@ def match_placeholders(template: str, text: str) -> dict[str, str] | None:
 
 
 def _pick(nl: str | None, en: str | None, lang: str | None) -> str | None:
-    if lang and lang.lower().startswith("en") and en:
+    if is_english(lang) and en:
         return en
     return nl
 
@@ -205,7 +216,19 @@ class Measure:
         """The description with ``{placeholders}`` filled; a name the context lacks gets ``subject``
         (what the finding is about). Never raises on odd input."""
         template = _pick(self.description, self.description_en, lang) or ""
-        return fill_placeholders(template, dict(context or {}), subject)
+        return fill_placeholders(template, dict(context or {}), subject, lang=lang)
+
+    def localized_text(self, title: str, description: str, lang: str | None) -> tuple[str, str]:
+        """An agreed measure's title and description in ``lang`` when they are still this catalogue
+        text (in either language, placeholders filled); text the reviewer rewrote stays as written."""
+        if title in (self.title, self.title_en):
+            title = self.localized_title(lang)
+        for template in (self.description, self.description_en):
+            values = match_placeholders(template, description) if template else None
+            if values is not None:
+                unknown = (UNKNOWN, UNKNOWN_EN)
+                return title, self.render({k: ("" if v in unknown else v) for k, v in values.items()}, lang)
+        return title, description
 
     def placeholder_values(self, text: str) -> dict[str, str] | None:
         """The placeholder values that turn the Dutch description into ``text``, or None when
@@ -252,6 +275,16 @@ class Questionnaire:
 
     def localized_title(self, lang: str | None = None) -> str:
         return _pick(self.title, self.title_en, lang) or self.id
+
+    @property
+    def has_english(self) -> bool:
+        """Every question has an English label: the English interface can show it in English.
+        Otherwise (an organisation's Dutch-only questionnaire) it is shown in Dutch, not mixed."""
+        return bool(self.title_en) and all(q.label_en for q in self.all_questions())
+
+    def content_language(self, lang: str | None) -> str:
+        """The language to show this questionnaire's texts in, for an interface in ``lang``."""
+        return "en" if is_english(lang) and self.has_english else "nl"
 
     @property
     def sort_key(self) -> tuple:

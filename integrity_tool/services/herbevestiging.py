@@ -14,9 +14,8 @@ from .. import audit
 from ..models import Dossier, DossierStatus, Role, Term, User, db
 from ..questionnaire import prune_hidden
 from . import answers as answers_service
-from . import runtime, terms
+from . import notify, runtime, terms
 from .errors import InvalidInput, NotFound, StateError
-from .review import notify_candidate
 from .snapshot import latest_submission, questionnaire_for, submission_answers
 from .timeline import SectionChanges, diff_answers
 
@@ -61,10 +60,10 @@ def start(actor: User, term: Term, *, ip: str | None = None, today: date | None 
     audit.record("herbevestiging.gestart", actor=actor, dossier=dossier, ip=ip, termijn=term.public_id,
                  vorig_dossier=signed.public_id if signed else None)
     db.session.commit()
-    notify_candidate(dossier, "Herbevestiging risicoanalyse integriteit",
-                     "Het is tijd voor de herbevestiging van uw opgave. Uw antwoorden van de vorige keer staan al "
-                     "klaar: controleer ze, pas aan wat veranderd is en dien de vragenlijst opnieuw in.",
-                     "/kandidaat/")
+    notify.notify_candidate(dossier, "Herbevestiging risicoanalyse integriteit",
+                            "Het is tijd voor de herbevestiging van uw opgave. Uw antwoorden van de vorige keer "
+                            "staan al klaar: controleer ze, pas aan wat veranderd is en dien de vragenlijst opnieuw "
+                            "in.", "candidate.home")
     return dossier
 
 
@@ -83,7 +82,7 @@ def start_for(actor: User, public_id: str, *, ip: str | None = None) -> Dossier:
     return start(actor, term, ip=ip)
 
 
-def changes_since_previous(dossier: Dossier) -> list[SectionChanges] | None:
+def changes_since_previous(dossier: Dossier, lang: str | None = None) -> list[SectionChanges] | None:
     """What changed in this herbevestiging against the last signed state kept in the term record when
     it started (the questions marked ``term: true``); None if not a herbevestiging or purged."""
     if dossier.kind != "herbevestiging" or dossier.baseline_answers is None:
@@ -95,5 +94,6 @@ def changes_since_previous(dossier: Dossier) -> list[SectionChanges] | None:
     if questionnaire is None:
         return None
     new_answers = submission_answers(current) if current is not None else (dossier.answers or {})
+    lang = questionnaire.content_language(lang)
     return diff_answers(questionnaire, terms.term_answers(questionnaire, dossier.baseline_answers),
-                        terms.term_answers(questionnaire, new_answers))
+                        terms.term_answers(questionnaire, new_answers), lang)

@@ -12,10 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, Term, User,
                       db, utcnow)
-from . import runtime, terms, workflow
+from . import notify, runtime, terms, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
-from .review import notify_candidate
 from .snapshot import latest_submission, reviewed_findings, submission_findings
 
 S = DossierStatus
@@ -68,14 +67,15 @@ class Suggestion:
     subject: str = ""
 
 
-def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]:
-    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding.
+def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = None) -> list[Suggestion]:
+    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding
+    (in ``lang`` where the catalogue and the questionnaire have that language).
     A suggestion already added for the same finding is left out."""
     today = today or date.today()
     catalogue = runtime.catalog().measures
     taken = {(m.catalogue_id, key) for m in measures_of(dossier) if m.catalogue_id for key in (m.finding_keys or [])}
     out = []
-    for item in reviewed_findings(dossier):
+    for item in reviewed_findings(dossier, lang=lang):
         if item.dismissed:
             continue
         subject = finding_subject(item.finding)
@@ -84,9 +84,24 @@ def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]
             if m is None or (mid, item.key) in taken:
                 continue
             due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
-            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict(), subject=subject), m.default_owner,
+            out.append(Suggestion(mid, m.localized_title(lang),
+                                  m.render(item.finding.context_dict(), lang, subject=subject), m.default_owner,
                                   due, item.key, item.finding.explanation[:160], subject))
     return out
+
+
+def catalogue_title(measure_id: str, lang: str | None) -> str:
+    found = runtime.catalog().measures.get(measure_id)
+    return found.localized_title(lang) if found is not None else measure_id.replace("_", " ")
+
+
+def localized(measure: MeasureAgreement, lang: str | None) -> tuple[str, str]:
+    """Title and description of an agreed measure in ``lang``: a catalogue text (as suggested, in
+    either language) is shown in the reader's language; text the reviewer wrote is shown as written."""
+    found = runtime.catalog().measures.get(measure.catalogue_id) if measure.catalogue_id else None
+    if found is None:
+        return measure.title, measure.description
+    return found.localized_text(measure.title, measure.description, lang)
 
 
 def propose_measure(user: User, dossier: Dossier, *, title: str, description: str, owner: str,
@@ -156,9 +171,9 @@ def send_to_candidate(user: User, dossier: Dossier, *, ip: str | None = None) ->
     workflow.transition(dossier, "propose_measures")
     audit.record("maatregelen.voorgelegd", actor=user, dossier=dossier, ip=ip, aantal=len(pending))
     db.session.commit()
-    notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
+    notify.notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
                      "De {title} stelt naar aanleiding van uw risicoanalyse maatregelen voor. Log in om ze te "
-                     "bekijken en te accepteren of erop te reageren.", "/kandidaat/maatregelen/")
+                     "bekijken en te accepteren of erop te reageren.", "candidate_measures.home")
     return len(pending)
 
 
@@ -290,8 +305,8 @@ def send_reminders(days: int = 14, today: date | None = None) -> tuple[int, int]
                 runtime.send_mail(user.email, "reminder", "Herinnering: maatregel risicoanalyse integriteit",
                                   language=user.language, user=user, measure=measure, overdue=overdue, today=today,
                                   organisation=measure.dossier.organisation.name,
-                                  link=runtime.external_url("/kandidaat/maatregelen/" if user.role == Role.candidate
-                                                            else "/beoordeling/maatregelen"))
+                                  link=notify.link("candidate_measures.home" if user.role == Role.candidate
+                                                   else "review.measures"))
         except OSError:  # mail server down: no ledger row, so the next run tries again
             db.session.rollback()
             skipped += 1

@@ -18,9 +18,8 @@ from .. import audit
 from ..models import (DeletedReport, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, Organisation, Report,
                       Role, User, db)
 from ..scoring import OUTCOME_LABELS
-from . import orgsetup, runtime, scoping
+from . import notify, orgsetup, runtime, scoping, snapshot
 from .errors import NotFound
-from . import snapshot
 
 KINDS = {"vertrouwelijk": "V", "samenvatting": "S"}
 DOC_NUMBER = re.compile(r"^RI-\d{4}-\d{6,}-[VS]$")
@@ -108,7 +107,7 @@ def build_report_data(dossier: Dossier, kind: str):
         reviewer_name=dossier.signed_off_by.name if dossier.signed_off_by else "",
         outcome=dossier.outcome or "", outcome_label=OUTCOME_LABELS.get(dossier.outcome or "", ""),
         conclusion=dossier.conclusion or "", measures=measure_views,
-        verify_url=runtime.external_url(f"/verificatie/{document_number(dossier, kind)}"),
+        verify_url=notify.link("public.landing", document_number=document_number(dossier, kind)),
     )
     if kind == "samenvatting":
         headers, rows = public_nevenfuncties(questionnaire, answers) if questionnaire else (("Nevenfunctie",), ())

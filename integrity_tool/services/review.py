@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale, gettext
 from sqlalchemy.orm import defer, joinedload
 
 from .. import audit
 from ..models import ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision, Gesprek, Role, User, db,\
                       utcnow
 from ..scoring import LEVELS
-from . import runtime, scoping, workflow
+from . import notify, scoping, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
 from .snapshot import (ReviewedFinding, grouped_by_theme, latest_submission, open_clarifications, questionnaire_for,
@@ -125,10 +124,10 @@ def request_clarification(user: User, dossier: Dossier, questions: list[str], *,
         db.session.add(ClarificationRequest(dossier_id=dossier.id, question=question, author_id=user.id))
     audit.record("toelichting.gevraagd", actor=user, dossier=dossier, ip=ip, vragen=len(cleaned))
     db.session.commit()
-    notify_candidate(dossier, "Vraag om toelichting bij uw risicoanalyse",
+    notify.notify_candidate(dossier, "Vraag om toelichting bij uw risicoanalyse",
                      "De {title} heeft aanvullende vragen over uw risicoanalyse. Log in om de vragen te "
                      "beantwoorden. U kunt ook uw antwoorden aanpassen en daarna de vragenlijst opnieuw indienen.",
-                     "/kandidaat/maatregelen/")
+                     "candidate_measures.home")
     return len(cleaned)
 
 
@@ -167,22 +166,7 @@ def record_gesprek(user: User, dossier: Dossier, held_on: date | None, participa
     return gesprek
 
 
-def interview_guide(dossier: Dossier) -> list[tuple[str, list[ReviewedFinding]]]:
+def interview_guide(dossier: Dossier, lang: str | None = None) -> list[tuple[str, list[ReviewedFinding]]]:
     """Per theme, the findings still relevant (not dismissed); each with its follow-up question."""
-    items = [i for i in reviewed_findings(dossier) if not i.dismissed]
+    items = [i for i in reviewed_findings(dossier, lang=lang) if not i.dismissed]
     return grouped_by_theme(items, questionnaire_for(dossier))
-
-
-# --- notifications ------------------------------------------------------------------------------
-
-def notify_candidate(dossier: Dossier, subject: str, message: str, path: str) -> None:
-    """A short e-mail without any answer content; the details are behind the log-in."""
-    candidate = dossier.candidate
-    if not candidate.active:
-        return
-    title = dossier.organisation.labels["reviewer_title"]
-    with force_locale(candidate.language or "nl"):  # the subject is translated by send_mail itself
-        message = gettext(message).format(title=gettext(title))
-    runtime.send_mail(candidate.email, "review_notice", subject, language=candidate.language, user=candidate,
-                      message=message, link=runtime.external_url(path),
-                      organisation=dossier.organisation.name)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
 from ..scoring import OUTCOMES
-from . import reports, runtime, terms, workflow
+from . import notify, reports, runtime, terms, workflow
 from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
 from .guards import clean_text, ensure_reviewable
@@ -121,11 +121,9 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     audit.record("dossier.afgerond", actor=user, dossier=dossier, ip=ip, uitkomst=dossier.outcome,
                  documenten=[r.document_number for r in stored])
     db.session.commit()
-    from .review import notify_candidate
-
-    notify_candidate(dossier, "Uw risicoanalyse is afgerond",
+    notify.notify_candidate(dossier, "Uw risicoanalyse is afgerond",
                      "De {title} heeft uw risicoanalyse afgerond. U kunt het vertrouwelijke rapport downloaden "
-                     "na inloggen.", "/kandidaat/maatregelen/")
+                     "na inloggen.", "candidate_measures.home")
     return stored
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from ..models import ClarificationRequest, Comment, Dossier, FindingDecision, Gesprek, Submission, db
 from ..questionnaire import Questionnaire
-from ..scoring import LEVELS, Finding, evaluate
+from ..scoring import LEVELS, Finding, evaluate, localize_findings
 from . import runtime
 from .errors import NotFound
 
@@ -86,8 +86,18 @@ def current_answers(dossier: Dossier) -> dict:
     return dossier.answers if isinstance(dossier.answers, dict) else {}
 
 
-def submission_findings(sub: Submission | None) -> list[Finding]:
-    """Findings stored in the snapshot; recomputed from its answers when the snapshot has none."""
+def submission_findings(sub: Submission | None, lang: str | None = None) -> list[Finding]:
+    """Findings stored in the snapshot; recomputed from its answers when the snapshot has none.
+
+    ``lang="en"``: their texts rendered in English from the questionnaire definition, by rule id and
+    item (``scoring.localize_findings``); the stored Dutch snapshot itself never changes."""
+    found = _stored_findings(sub)
+    if lang and lang.startswith("en") and found:
+        return localize_findings(questionnaire_for(sub), submission_answers(sub), found, lang)
+    return found
+
+
+def _stored_findings(sub: Submission | None) -> list[Finding]:
     if sub is None:
         return []
     payload = sub.payload or {}
@@ -157,9 +167,10 @@ def comments_by_target(dossier: Dossier) -> dict[str, list[Comment]]:
 
 
 def reviewed_findings(dossier: Dossier, sub: Submission | None = None, *,
-                      comments: dict[str, list[Comment]] | None = None) -> list[ReviewedFinding]:
+                      comments: dict[str, list[Comment]] | None = None,
+                      lang: str | None = None) -> list[ReviewedFinding]:
     """The findings of ``sub`` (default: the latest submission) with decisions and comments, most
-    severe first. Pass ``comments`` when already loaded to save a query."""
+    severe first, their texts in ``lang``. Pass ``comments`` when already loaded to save a query."""
     sub = sub or latest_submission(dossier)
     decisions: dict[str, list] = {}
     for d in db.session.scalars(select(FindingDecision).where(FindingDecision.dossier_id == dossier.id)
@@ -167,7 +178,7 @@ def reviewed_findings(dossier: Dossier, sub: Submission | None = None, *,
         decisions.setdefault(d.finding_key, []).append(d)
     comments = comments if comments is not None else comments_by_target(dossier)
     items = [ReviewedFinding(f, decisions.get(f.key, []), comments.get(f"finding:{f.key}", []))
-             for f in submission_findings(sub)]
+             for f in submission_findings(sub, lang)]
     return sorted(items, key=lambda r: r.sort_key)
 
 
@@ -203,14 +214,14 @@ class Snapshot:
     comments: dict[str, list[Comment]]
 
 
-def latest(dossier: Dossier) -> Snapshot:
+def latest(dossier: Dossier, lang: str | None = None) -> Snapshot:
     """The latest submission, its questionnaire (submission's, else the dossier's), answers, findings
-    as reviewed and the comments, each loaded once."""
+    as reviewed (texts in ``lang``) and the comments, each loaded once."""
     sub = latest_submission(dossier)
     comments = comments_by_target(dossier)
     return Snapshot(submission=sub, questionnaire=questionnaire_for(sub or dossier),
-                    answers=submission_answers(sub), findings=reviewed_findings(dossier, sub, comments=comments),
-                    comments=comments)
+                    answers=submission_answers(sub),
+                    findings=reviewed_findings(dossier, sub, comments=comments, lang=lang), comments=comments)
 
 
 # --- clarification rounds and gesprekken ----------------------------------------------------------
