@@ -77,7 +77,7 @@ def open_term(dossier: Dossier, appointed_on: date) -> Term:
                     appointed_on=appointed_on, ends_on=add_months(appointed_on, org.term_months))
         db.session.add(term)
         db.session.flush()
-        dossier.term_id = term.id
+        dossier.term = term
         audit.record("termijn.gestart", dossier=dossier, termijn=term.public_id, tot=term.ends_on.isoformat())
     else:
         term.appointed_on = appointed_on

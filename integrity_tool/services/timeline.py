@@ -39,10 +39,6 @@ ACTION_LABELS = {
     "dossier.herbevestigd": "Herbevestigd",
     "termijn.gestart": "Termijn gestart",
     "termijn.beeindigd": "Termijn beëindigd",
-    "export.overzicht_xlsx": "Overzicht van dossiers gedownload (Excel), met uw dossier",
-    "export.overzicht_csv": "Overzicht van dossiers gedownload (CSV), met uw dossier",
-    "export.samenvattingen_zip": "Samenvattingen voor de raad gedownload (ZIP), met de uwe",
-    "export.audittrail_csv": "Logboek van het dossier gedownload",
     "dossier.ingetrokken": "Dossier ingetrokken",
     "antwoorden.opgeslagen": "Antwoorden opgeslagen",
     "dossier.benoeming_vastgelegd": "Benoeming vastgelegd",
@@ -102,6 +98,13 @@ def dossier_timeline(dossier: Dossier, limit: int = 1000) -> list[TimelineEntry]
 ACCESS_ACTIONS = ("dossier.bekeken", "gespreksleidraad.bekeken", "rapport.gedownload", "export.audittrail_csv")
 # Exports of many dossiers at once: audited without a dossier, with the list of dossiers they held.
 EXPORT_ACTIONS = ("export.overzicht_xlsx", "export.overzicht_csv", "export.samenvattingen_zip")
+# How the candidate's inzage page names them (the staff timeline uses ACTION_LABELS).
+ACCESS_LABELS = {
+    "export.overzicht_xlsx": "Overzicht van dossiers gedownload (Excel), met uw dossier",
+    "export.overzicht_csv": "Overzicht van dossiers gedownload (CSV), met uw dossier",
+    "export.samenvattingen_zip": "Samenvattingen voor de raad gedownload (ZIP), met de uwe",
+    "export.audittrail_csv": "Logboek van het dossier gedownload",
+}
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,7 @@ def access_log(dossier: Dossier, limit: int = 2000) -> list[AccessLine]:
         group = groups.setdefault(key, {"first": e.created_at, "last": e.created_at, "actions": {}})
         group["first"] = min(group["first"], e.created_at)
         group["last"] = max(group["last"], e.created_at)
-        label = ACTION_LABELS.get(e.action, e.action)
+        label = ACCESS_LABELS.get(e.action) or ACTION_LABELS.get(e.action, e.action)
         group["actions"][label] = group["actions"].get(label, 0) + 1
     lines = [AccessLine(day, actor, g["first"], g["last"], tuple(g["actions"].items()))
              for (day, actor), g in groups.items()]
