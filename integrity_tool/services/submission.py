@@ -14,7 +14,8 @@ from sqlalchemy import delete, false, func, or_, select
 
 from .. import audit
 from ..models import (Addendum, AuditEvent, ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision,
-                      Gesprek, MeasureAgreement, MeasureReminder, Report, Role, Submission, Term, User, db, utcnow)
+                      Gesprek, MeasureAgreement, MeasureReminder, NotificationSent, Report, Role, Submission, Term,
+                      User, db, utcnow)
 from ..models.user import Invitation, UserSession
 from ..questionnaire import Questionnaire, display_value, prune_hidden
 from ..scoring import evaluate
@@ -262,6 +263,8 @@ def _dossier_export(d: Dossier) -> dict:
             "op": _iso(f.created_at)} for f in rows(FindingDecision)],
         "aanvullingen": [{"tekst": a.body, "noembaar": a.mentionable, "op": _iso(a.created_at)}
                          for a in rows(Addendum)],
+        "meldingen_verstuurd": [{"soort": n.kind, "gebeurtenis": n.event, "op": _iso(n.sent_at)}
+                                for n in rows(NotificationSent)],
         "rapporten": [{"soort": r.kind, "documentnummer": r.document_number, "sha256": r.sha256, "bytes": r.size,
                        "op": _iso(r.created_at)} for r in rows(Report)],
         "maatregelen": [{
