@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 
 from .. import audit
-from ..models import Dossier, DossierStatus, Role, Term, User, db
+from ..models import Dossier, DossierKind, DossierStatus, Role, Term, User, db
 from ..questionnaire import prune_hidden
 from . import answers as answers_service
 from . import notify, runtime, terms
@@ -48,7 +48,8 @@ def start(actor: User, term: Term, *, ip: str | None = None, today: date | None 
     dossier = Dossier(
         organisation_id=term.organisation_id, round_id=signed.round_id if signed else None,
         candidate_id=term.candidate_id, reviewer_id=signed.reviewer_id if signed else None,
-        previous_id=term.signed_dossier_id, term_id=term.id, kind="herbevestiging", questionnaire_id=questionnaire.id,
+        previous_id=term.signed_dossier_id, term_id=term.id, kind=DossierKind.herbevestiging,
+        questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
         function_title=term.function_title, portfolio=signed.portfolio if signed else None,
         status=S.concept, answers=prefill, baseline_answers=dict(term.signed_answers or {}),
@@ -85,7 +86,7 @@ def start_for(actor: User, public_id: str, *, ip: str | None = None) -> Dossier:
 def changes_since_previous(dossier: Dossier, lang: str | None = None) -> list[SectionChanges] | None:
     """What changed in this herbevestiging against the last signed state kept in the term record when
     it started (the questions marked ``term: true``); None if not a herbevestiging or purged."""
-    if dossier.kind != "herbevestiging" or dossier.baseline_answers is None:
+    if dossier.kind != DossierKind.herbevestiging or dossier.baseline_answers is None:
         return None
     current = latest_submission(dossier)
     if current is not None and (current.payload or {}).get("purged"):

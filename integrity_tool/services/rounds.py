@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from .. import audit
-from ..models import AppointmentResult, Dossier, DossierStatus, Role, Round, User, db, new_public_id
+from ..models import (AppointmentResult, Dossier, DossierKind, DossierStatus, Role, Round, User, db,
+                      new_public_id)
 from . import runtime, terms
 from .errors import InvalidInput, NotFound, StateError
 
@@ -169,7 +170,7 @@ def record_appointment(actor: User, dossier: Dossier, result: str | None, decide
     if outcome == AppointmentResult.benoemd and dossier.status != DossierStatus.afgerond:
         raise StateError("Een kandidaat kan pas als benoemd worden vastgelegd als de risicoanalyse is afgerond "
                          "(ondertekend).")
-    if dossier.kind == "herbevestiging":
+    if dossier.kind == DossierKind.herbevestiging:
         raise StateError("Een herbevestiging krijgt geen benoemingsbesluit: bij het afronden wordt zij "
                          "'herbevestigd'.")
     if outcome == AppointmentResult.herbevestigd:

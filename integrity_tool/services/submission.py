@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, false, func, or_, select
 
 from .. import audit
-from ..models import (Addendum, AuditEvent, ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision,
-                      Gesprek, MeasureAgreement, MeasureReminder, NotificationSent, Report, Role, Submission, Term,
-                      User, db, utcnow)
+from ..models import (Addendum, AuditEvent, ClarificationRequest, Comment, Dossier, DossierKind, DossierStatus,
+                      FindingCounts, FindingDecision, Gesprek, MeasureAgreement, MeasureReminder, NotificationSent,
+                      Report, Role, Submission, Term, User, db, utcnow)
 from ..models.user import Invitation, UserSession
-from ..questionnaire import Questionnaire, display_value, prune_hidden
+from ..questionnaire import Level, Questionnaire, display_value, prune_hidden
 from ..scoring import evaluate
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
@@ -64,7 +64,7 @@ def blocking_issues(questionnaire: Questionnaire, answers: dict | None, lang: st
     out: list[Attention] = []
     seen: set[tuple[str, str]] = set()
     for finding in result.findings:
-        if finding.level != "blokkerend":
+        if finding.level != Level.blokkerend:
             continue
         for qid in finding.question_ids:
             try:
@@ -114,8 +114,7 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
     counts = result.counts
     now = utcnow()
     workflow.transition(dossier, action, submitted_at=now, answers=answers,
-                        finding_counts=f"{counts.get('blokkerend', 0)},{counts.get('hoog', 0)},"
-                                       f"{counts.get('aandachtspunt', 0)}")
+                        **FindingCounts.columns_of(FindingCounts.of(counts)))
     number = (db.session.scalar(select(func.max(Submission.number)).where(Submission.dossier_id == dossier.id))
               or 0) + 1
     submission = Submission(
@@ -150,7 +149,7 @@ def withdraw(candidate: User, dossier: Dossier, ip: str | None) -> None:
 
     if dossier.candidate_id != candidate.id or dossier.organisation_id != candidate.organisation_id:
         raise NotFound()
-    if dossier.kind == "herbevestiging":
+    if dossier.kind == DossierKind.herbevestiging:
         raise StateError("Een herbevestiging kunt u niet intrekken. Wilt u uw functie neerleggen, neem dan "
                          "contact op met de griffie.")
     workflow.transition(dossier, "withdraw", withdrawn_at=utcnow())
@@ -239,7 +238,8 @@ def _dossier_export(d: Dossier) -> dict:
         "deadline": _iso(d.deadline), "aangemaakt_op": _iso(d.created_at), "gewijzigd_op": _iso(d.updated_at),
         "ingediend_op": _iso(d.submitted_at), "ingetrokken_op": _iso(d.withdrawn_at),
         "onderdelen_klaar": d.progress_done, "onderdelen_totaal": d.progress_total,
-        "aantallen_bevindingen": d.finding_counts,
+        "aantallen_bevindingen": {"blokkerend": d.count_blokkerend, "hoog": d.count_hoog,
+                                  "aandachtspunt": d.count_aandachtspunt},
         "uitkomst": d.outcome, "conclusie": d.conclusion, "afgerond_op": _iso(d.signed_off_at),
         "besluit": d.appointment_result.value if d.appointment_result else None,
         "besluit_datum": _iso(d.appointment_decided_at), "verwijderd_volgens_bewaartermijn_op": _iso(d.purged_at),

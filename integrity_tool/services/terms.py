@@ -16,8 +16,8 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 
 from .. import audit
-from ..models import (AppointmentResult, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, Role, Submission,
-                      Term, User, db, utcnow)
+from ..models import (AppointmentResult, Dossier, DossierKind, DossierStatus, MeasureAgreement, MeasureStatus, Role,
+                      Submission, Term, User, db, utcnow)
 from . import runtime
 from .errors import InvalidInput, NotFound, StateError
 
@@ -104,7 +104,7 @@ def close_term_for_corrected_decision(dossier: Dossier) -> None:
 def record_signed(dossier: Dossier) -> None:
     """A herbevestiging was signed off: its decision is 'herbevestigd' and it becomes the term's last
     signed state. Called inside the sign-off transaction (the caller commits)."""
-    if dossier.kind != "herbevestiging" or dossier.term is None:
+    if dossier.kind != DossierKind.herbevestiging or dossier.term is None:
         return
     term = dossier.term
     qid, version, kept = _signed_state(dossier)
@@ -159,8 +159,8 @@ def sitting_terms(user: User, today: date | None = None) -> list[Term]:
 
 def open_herbevestiging(term: Term) -> Dossier | None:
     return db.session.scalar(select(Dossier).where(
-        Dossier.term_id == term.id, Dossier.kind == "herbevestiging", Dossier.status.not_in((S.afgerond,
-                                                                                            S.ingetrokken))))
+        Dossier.term_id == term.id, Dossier.kind == DossierKind.herbevestiging,
+        Dossier.status.not_in((S.afgerond, S.ingetrokken))))
 
 
 def herbevestiging_blocker(term: Term, today: date | None = None) -> str | None:
