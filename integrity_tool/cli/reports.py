@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from .. import signing
+from ..questionnaire.values import format_datetime
 from ..services import measures, reports
 
 
@@ -46,7 +47,8 @@ def print_verification(outcome, echo=click.echo) -> None:
     if outcome.organisation is not None:
         echo(f"  Uitgegeven door: {outcome.organisation.name}")
     echo(f"  Ondertekenaar: {result.signer or 'onbekend'}")
-    echo(f"  Tijdstip ondertekening: {result.signing_time:%d-%m-%Y %H:%M:%S %Z}" if result.signing_time
+    echo(f"  Tijdstip ondertekening: {format_datetime(result.signing_time, seconds=True)} (Nederlandse tijd; "
+         f"{result.signing_time:%H:%M:%S} UTC)" if result.signing_time
          else "  Tijdstip ondertekening: onbekend")
     echo(f"  Gelijk aan het uitgegeven document: {'ja' if outcome.registered else 'nee'}")
     for problem in outcome.problems:

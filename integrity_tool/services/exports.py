@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from .. import audit, xlsx
 from ..models import AuditEvent, Dossier, Report, Round, User, db, utcnow
 from ..questionnaire import Level
+from ..questionnaire.values import to_local
 from . import overview, scoping
 from .errors import InvalidInput
 from .rounds import MANAGERS
@@ -57,14 +58,19 @@ def _values(row: overview.Row, show_counts: bool) -> list[Any]:
     values = [row.candidate, row.function_title, row.portfolio or "", row.round_name or "", row.status_label,
               row.progress_done, row.progress_total, row.deadline, "Ja" if row.overdue else "Nee",
               row.reviewer or "", row.reports_label, row.result_label, row.appointment_decided_at,
-              row.created_at.date() if row.created_at else None, row.public_id]
+              to_local(row.created_at).date() if row.created_at else None, row.public_id]
     if show_counts:
         values += list(row.finding_counts or (0, 0, 0))
     return values
 
 
+def _local_iso(value: datetime) -> str:
+    """Europe/Amsterdam time with its UTC offset ("2026-11-30T20:10:02+01:00"): readable, unambiguous."""
+    return to_local(value).isoformat(timespec="seconds")
+
+
 def _stamp() -> str:
-    return utcnow().strftime("%Y%m%d-%H%M")
+    return to_local(utcnow()).strftime("%Y%m%d-%H%M")
 
 
 def overview_csv(actor: User, filters: overview.Filters, sep: str = ",") -> Export:
@@ -145,7 +151,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
             included.append(report.dossier.public_id)
             manifest.append({"documentnummer": report.document_number, "kandidaat": name, "functie": function,
                              "bestand": filename, "sha256": digest, "bytes": len(content),
-                             "aangemaakt": report.created_at.isoformat(timespec="seconds"),
+                             "aangemaakt": _local_iso(report.created_at),
                              "controle": "in orde" if digest == report.sha256 else "AFWIJKING van opgeslagen hash"})
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=list(manifest[0]) if manifest else ["documentnummer"],
@@ -156,7 +162,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
         archive.writestr("manifest.csv", "\ufeff" + text.getvalue())
         archive.writestr("manifest.json", json.dumps(
             {"ronde": target.name, "organisatie": actor.organisation.name,
-             "gemaakt": utcnow().isoformat(timespec="seconds") + "Z", "documenten": manifest},
+             "gemaakt": _local_iso(utcnow()), "documenten": manifest},
             ensure_ascii=False, indent=2))
     audit.record("export.samenvattingen_zip", actor=actor, ronde=target.public_id, documenten=len(manifest),
                  documentnummers=[m["documentnummer"] for m in manifest], dossiers=included)
@@ -174,11 +180,11 @@ def audit_csv(actor: User, public_id: str) -> Export:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["nummer", "tijdstip (UTC)", "handeling", "door"] + (["details"] if with_detail else []) + ["hash"])
+    writer.writerow(["nummer", "tijdstip (Nederlandse tijd)", "handeling", "door"] + (["details"] if with_detail else []) + ["hash"])
     count = 0
     for e in events:
         detail = [json.dumps(e.detail or {}, ensure_ascii=False, sort_keys=True)] if with_detail else []
-        writer.writerow([e.id, e.created_at.isoformat(timespec="seconds"), neutralise(e.action), neutralise(e.actor)]
+        writer.writerow([e.id, _local_iso(e.created_at), neutralise(e.action), neutralise(e.actor)]
                         + [neutralise(d) for d in detail] + [e.hash])
         count += 1
     audit.record("export.audittrail_csv", actor=actor, dossier=dossier, gebeurtenissen=count)

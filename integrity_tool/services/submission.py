@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, false, func, or_, select
 
@@ -18,6 +19,7 @@ from ..models import (Addendum, AuditEvent, ClarificationRequest, Comment, Dossi
                       Report, Role, Submission, Term, User, db, utcnow)
 from ..models.user import Invitation, UserSession
 from ..questionnaire import Level, Questionnaire, display_value, prune_hidden
+from ..questionnaire.values import to_local
 from ..scoring import evaluate
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
@@ -163,6 +165,9 @@ def withdraw(candidate: User, dossier: Dossier, ip: str | None) -> None:
 # --- export of own data -------------------------------------------------------------------------
 
 def _iso(value):
+    """Dates as "2026-03-17"; timestamps in Europe/Amsterdam time with their offset."""
+    if isinstance(value, datetime):
+        return to_local(value).isoformat(timespec="seconds")
     return value.isoformat() if value is not None else None
 
 
