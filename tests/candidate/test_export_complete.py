@@ -65,7 +65,9 @@ def _leaves(value, out: set) -> None:
 def _norm(value):
     if isinstance(value, bool):
         return ("bool", value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, datetime):  # as the export writes timestamps (local time, seconds, offset)
+        return submission._iso(value)
+    if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
         return value.value
