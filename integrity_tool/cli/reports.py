@@ -39,6 +39,8 @@ def print_verification(outcome, echo=click.echo) -> None:
     result = outcome.result
     if outcome.ok:
         echo("GELDIG: de handtekening is geldig en vertrouwd, en het document is niet gewijzigd sinds de ondertekening.")
+    elif getattr(outcome, "deleted_but_genuine", False):
+        echo("VERWIJDERD VOLGENS DE BEWAARTERMIJN: echt en ongewijzigd, maar wij bewaren het niet meer.")
     else:
         echo("NIET GELDIG.")
     echo(f"  Documentnummer: {result.document_number or 'onbekend'}")

@@ -139,11 +139,14 @@ class QuestionSchema(_Strict):
     pattern: str | None = None
     show_if: Any = None
     public: bool = False
+    term: bool = False
     sensitive: bool = False
     questions: list[QuestionSchema] | None = None
     min_items: int | None = Field(default=None, ge=0)
     max_items: int | None = Field(default=None, ge=1)
     item_label: str | None = None
+    fact: str | None = None          # which fact the answer holds (questionnaire/facts.py)
+    options_from: str | None = None  # "domeinen" or "portefeuilles" instead of fixed options
     item_label_en: str | None = None
 
     @field_validator("type")
@@ -181,6 +184,8 @@ class RiskSchema(_Strict):
     legal: str
     measures: list[str] = Field(default_factory=list)
     ask: str | None = None
+    fact: str | None = None          # the fact this rule is about (findings on one fact are merged)
+    combine: bool = False            # with for_each: one finding listing every matching item
     ask_en: str | None = None
 
 

@@ -82,10 +82,13 @@ def overview_csv(actor: User, filters: overview.Filters, sep: str = ",") -> Expo
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
     writer.writerow([name for name, _w in _columns(show)])
     count = 0
+    included = []
     for row in overview.iter_rows(actor, filters):
         writer.writerow([_csv_cell(v) for v in _values(row, show)])
+        included.append(row.public_id)
         count += 1
-    audit.record("export.overzicht_csv", actor=actor, rijen=count, scheidingsteken=sep)
+    # Which dossiers the file held: each candidate sees this export on their inzage page.
+    audit.record("export.overzicht_csv", actor=actor, rijen=count, scheidingsteken=sep, dossiers=included)
     db.session.commit()
     return Export(f"dossiers-{_stamp()}.csv", "text/csv; charset=utf-8", buffer.getvalue().encode("utf-8"))
 
@@ -102,16 +105,16 @@ def overview_xlsx(actor: User, filters: overview.Filters) -> Export:
     """Bold filled header, frozen header row, autofilter, column widths, real dates (``xlsx.workbook``)."""
     show = overview.shows_counts(actor)
     columns = [xlsx.Column(name, width, is_date=name in DATE_COLUMNS) for name, width in _columns(show)]
-    count = 0
+    included: list[str] = []
 
     def rows():
-        nonlocal count
         for row in overview.iter_rows(actor, filters):
-            count += 1
+            included.append(row.public_id)
             yield [neutralise(v) for v in _values(row, show)]
 
     data = xlsx.workbook("Dossiers", columns, rows(), creator="Risicoanalyse integriteit")
-    audit.record("export.overzicht_xlsx", actor=actor, rijen=count)
+    # Which dossiers the file held: each candidate sees this export on their inzage page.
+    audit.record("export.overzicht_xlsx", actor=actor, rijen=len(included), dossiers=included)
     db.session.commit()
     return Export(f"dossiers-{_stamp()}.xlsx",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
@@ -136,6 +139,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
         raise InvalidInput("Er zijn in deze ronde nog geen ondertekende samenvattingen voor de raad.")
     buffer = io.BytesIO()
     manifest: list[dict] = []
+    included: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for report, name, function in reports:
             content = report.content
@@ -144,6 +148,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
             digest = hashlib.sha256(content).hexdigest()
             filename = f"{slugify(report.document_number)[:60]}-{slugify(name)[:60]}.pdf"
             archive.writestr(filename, content)
+            included.append(report.dossier.public_id)
             manifest.append({"documentnummer": report.document_number, "kandidaat": name, "functie": function,
                              "bestand": filename, "sha256": digest, "bytes": len(content),
                              "aangemaakt": _local_iso(report.created_at),
@@ -160,7 +165,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
              "gemaakt": _local_iso(utcnow()), "documenten": manifest},
             ensure_ascii=False, indent=2))
     audit.record("export.samenvattingen_zip", actor=actor, ronde=target.public_id, documenten=len(manifest),
-                 documentnummers=[m["documentnummer"] for m in manifest])
+                 documentnummers=[m["documentnummer"] for m in manifest], dossiers=included)
     db.session.commit()
     return Export(f"samenvattingen-{slugify(target.name)[:60]}.zip", "application/zip", buffer.getvalue())
 

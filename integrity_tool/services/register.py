@@ -1,6 +1,6 @@
 """The public register of nevenfuncties (Gemeentewet art. 41b, Provinciewet art. 40b, ...).
 
-Only appointed bestuurders (appointment result 'benoemd') with a signed-off dossier appear, and of
+Only sitting bestuurders (appointment result 'benoemd', signed off, term not ended) appear, and of
 their nevenfuncties only the fields marked ``public: true`` in the questionnaire version they
 answered. A later signed-off herbevestiging replaces the original declaration. Nothing of
 candidates who were not appointed or withdrew ever reaches this module's output.
@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from ..models import AppointmentResult, Dossier, Organisation, Round, Submission, User, db, utcnow
+from ..models import AppointmentResult, Dossier, Organisation, Round, Submission, Term, User, db, utcnow
 from ..questionnaire import display_value, prune_hidden
-from . import snapshot
+from . import snapshot, terms
 from .errors import NotFound
 
-REPEAT_ID = "nevenfuncties"
-# A nevenfunctie the bestuurder lays down before installation is not held in office: not listed.
-KEEP_FIELD = "behouden"
+# The repeat marked ``fact: position``; a nevenfunctie the bestuurder lays down before installation
+# (``fact: position.keep`` answered "nee") is not held in office: not listed.
+REPEAT_FACT, KEEP_FACT = "position", "position.keep"
 
 
 @dataclass
@@ -91,9 +91,13 @@ def _items(submission: Submission | None):
     if questionnaire is None:
         return None
     try:
-        repeat = questionnaire.question(REPEAT_ID)
+        repeat = questionnaire.fact_question(REPEAT_FACT)
     except KeyError:
         return None
+    if repeat is None:
+        return None
+    keep_path = questionnaire.fact_path(KEEP_FACT) or ""
+    keep_field = keep_path.rpartition(".")[2] if keep_path.startswith(repeat.id + ".") else None
     payload = submission.payload or {}
     answers = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(answers, dict):
@@ -101,9 +105,9 @@ def _items(submission: Submission | None):
     # A purged snapshot holds only public fields already; its visibility conditions are gone.
     if not payload.get("purged"):
         answers = prune_hidden(questionnaire, answers)
-    items = answers.get(REPEAT_ID)
+    items = answers.get(repeat.id)
     items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-    return repeat, [i for i in items if i.get(KEEP_FIELD) is not False]
+    return repeat, [i for i in items if keep_field is None or i.get(keep_field) is not False]
 
 
 def build_register(org: Organisation) -> Register:
@@ -111,8 +115,10 @@ def build_register(org: Organisation) -> Register:
         select(Dossier.id, User.name, Dossier.function_title, Dossier.portfolio, Dossier.appointment_decided_at,
                Round.name)
         .join(User, User.id == Dossier.candidate_id).outerjoin(Round, Round.id == Dossier.round_id)
+        .outerjoin(Term, Term.id == Dossier.term_id)
         .where(Dossier.organisation_id == org.id, Dossier.appointment_result == AppointmentResult.benoemd,
-               Dossier.signed_off_at.is_not(None))
+               Dossier.signed_off_at.is_not(None),
+               or_(Dossier.term_id.is_(None), terms.sitting_clause(date.today())))
         .order_by(User.name)
     ).all()
     declaration = _latest_declarations([r.id for r in rows])

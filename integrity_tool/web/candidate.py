@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length
 
-from ..models import Dossier, DossierStatus, Role, db
+from ..models import Dossier, DossierKind, DossierStatus, Role, db
 from ..questionnaire import visible_subquestions
 from ..services import answers as answers_service
 from ..services import scoping, snapshot, submission
@@ -47,7 +47,7 @@ def _dossier(public_id: str) -> Dossier:
 
 def _context(dossier: Dossier, questionnaire=None) -> dict:
     """What every candidate page shows; pass ``questionnaire`` when this request already resolved it."""
-    questionnaire = questionnaire or snapshot.require_questionnaire(dossier)
+    questionnaire = questionnaire or answers_service.candidate_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
     return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),
@@ -294,7 +294,7 @@ def review(public_id: str, form: DeclarationForm | None = None, status: int = 20
     ctx = _context(target)
     if not ctx["editable"]:
         return redirect(url_for("candidate.answers", public_id=public_id))
-    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"])
+    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"], dossier=target)
     return render_template("candidate/review.html", sections=_answer_sections(ctx), attention=attention,
                            form=form or DeclarationForm(), **ctx), status
 
@@ -338,7 +338,8 @@ def export():
 def withdraw(public_id: str):
     target = _dossier(public_id)
     form = ActionForm()
-    if target.status in (DossierStatus.afgerond, DossierStatus.ingetrokken):
+    if target.status in (DossierStatus.afgerond, DossierStatus.ingetrokken) or \
+            target.kind == DossierKind.herbevestiging:
         flash(_("Dit dossier kan niet meer worden ingetrokken."), "info")
         return redirect(url_for("candidate.home"))
     if request.method == "POST" and form.validate_on_submit():
@@ -347,6 +348,15 @@ def withdraw(public_id: str):
         except StateError as exc:
             flash(_(exc.message), "info")
             return redirect(url_for("candidate.home"))
+        if not current_user.active:  # nothing of theirs is kept: the account was anonymised at once
+            logout_user()
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            flash(_("U heeft zich teruggetrokken. Uw antwoorden zijn verwijderd."), "success")
+            flash(_("Uw account is opgeheven; u kunt niet meer inloggen."), "info")
+            return redirect(url_for("main.home"))
         flash(_("U heeft zich teruggetrokken. Uw antwoorden zijn verwijderd."), "success")
         return redirect(url_for("candidate.home"))
     return render_template("candidate/withdraw.html", dossier=target, form=form)

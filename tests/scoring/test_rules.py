@@ -147,7 +147,6 @@ def test_no_stale_cases():
 def test_rule_count_is_what_we_think():
     # 4 questionnaires; if this changes, CASES must still cover every rule (test above).
     counts = {q.id: len(q.risks) for q in default_catalog().all()}
-    # one fewer each since the declaration is asked at submission only, not as a question (issue 13.9)
     assert counts == {"kandidaat-wethouder": 52, "kandidaat-gedeputeerde": 53,
                       "kandidaat-db-lid-waterschap": 55, "kandidaat-bewindspersoon": 33}
 
