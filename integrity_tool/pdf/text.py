@@ -149,13 +149,21 @@ def local(dt: datetime) -> datetime:
     return dt
 
 
+_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
 def nl_date(d: date | datetime | None, empty: str = "—") -> str:
-    """'3 maart 2026'."""
+    """'3 maart 2026' ('3 March 2026' in an English report)."""
+    from .i18n import is_english
+
     if d is None:
         return empty
     if isinstance(d, datetime):
         d = local(d)
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    return f"{d.day} {(_MONTHS_EN if is_english() else _MONTHS)[d.month - 1]} {d.year}"
 
 
 def nl_datetime(dt: datetime | None, empty: str = "—") -> str:
@@ -164,5 +172,7 @@ def nl_datetime(dt: datetime | None, empty: str = "—") -> str:
         return empty
     if not isinstance(dt, datetime):
         return nl_date(dt, empty)
+    from .i18n import is_english
+
     dt = local(dt)
-    return f"{nl_date(dt)} om {dt:%H:%M}"
+    return f"{nl_date(dt)} {'at' if is_english() else 'om'} {dt:%H:%M}"

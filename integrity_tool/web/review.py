@@ -372,7 +372,7 @@ def addendum(public_id: str):
 @bp.route("/dossier/<public_id>/rapport/<kind>")
 @role_required(Role.reviewer, Role.griffier)
 def download(public_id: str, kind: str):
-    filename, content = reports.download(current_user, public_id, kind, ip=client_ip())
+    filename, content = reports.download(current_user, public_id, kind, ip=client_ip(), lang=_lang())
     return pdf_response(filename, content)
 
 
