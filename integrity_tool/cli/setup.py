@@ -91,13 +91,39 @@ def user_create(email, name, role, org_name, password_stdin):
         click.echo("Bij de eerste keer inloggen stelt de gebruiker tweestapsverificatie in.")
 
 
-@click.command("demo")
+@user_group.command("reset-password")
+@click.argument("email")
+@click.option("--days", default=2, show_default=True, type=click.IntRange(1, 14),
+              help="Zo lang is de link geldig.")
 @with_appcontext
-def demo_command():
+def user_reset_password(email, days):
+    """Laat iemand die niet meer kan inloggen opnieuw beginnen: wachtwoord en tweede stap vervallen, alle
+    sessies eindigen, en u krijgt een eenmalige link waarmee de gebruiker beide opnieuw instelt."""
+    try:
+        user, token = users.reset_credentials(email, days=days)
+    except DomainError as exc:
+        fail(exc.message)
+    link = current_app.config["BASE_URL"].rstrip("/") + f"/activeren/{token}"
+    click.echo(f"Wachtwoord en tweede stap van {user.name} <{user.email}> zijn gewist; alle sessies zijn beëindigd.")
+    click.echo(f"Eenmalige link (geldig {days} dag(en)): {link}")
+
+
+@click.command("demo")
+@click.option("--show", is_flag=True, help="Toon de inloggegevens van de demo opnieuw (met nieuwe wachtwoorden).")
+@with_appcontext
+def demo_command(show):
     """Vul een lege database met de demo-organisatie 'Gemeente Voorbeeld' en demo-gebruikers."""
+    if show:
+        result = demo.show_logins()
+        if result is None:
+            fail("er is geen demo-organisatie; maak die met 'integrity-tool demo' in een lege database.")
+        click.echo(result)
+        return
     result = demo.seed_demo()
     if result is None:
-        click.echo("De database bevat al gegevens; er is geen demo aangemaakt.")
+        click.echo("De database bevat al gegevens; er is geen demo aangemaakt. Inloggegevens kwijt? "
+                   "'integrity-tool demo --show' toont ze opnieuw (met nieuwe wachtwoorden); "
+                   "'integrity-tool user reset-password EMAIL' geeft een eenmalige herstellink.")
         return
     click.echo(result)
 

@@ -4,6 +4,7 @@ from .base import db, new_public_id, utcnow
 from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierStatus, Submission
 from .measure import (MEASURE_STATUS_LABELS, OWNER_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus,
                       owner_label_for)
+from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .relation import Relation, RelationUpload
 from .report import Report
@@ -17,5 +18,5 @@ __all__ = [
     "Dossier", "DossierStatus", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
     "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "OWNER_LABELS", "owner_label_for",
-    "Report", "Relation", "RelationUpload", "AuditEvent",
+    "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
+from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
                       utcnow)
 from . import notify, runtime, workflow
 from .errors import InvalidInput, NotFound, StateError
@@ -202,7 +202,17 @@ def respond(candidate: User, measure_id: str, *, accept: bool, response: str = "
         action = "maatregel.gereageerd"
     audit.record(action, actor=candidate, dossier=dossier, ip=ip, maatregel=measure.public_id)
     db.session.commit()
+    if not any(m.status == MeasureStatus.voorgesteld for m in measures_of(dossier)):
+        # one notice per time the measures were put to the candidate
+        notify.tell("maatregelen_gereageerd", dossier, f"versie-{_proposal_round(dossier)}",
+                    notify.reviewers_of(dossier), "review.dossier_measures", public_id=dossier.public_id)
     return measure
+
+
+def _proposal_round(dossier: Dossier) -> int:
+    """How many times the measures were put to the candidate (audit 'maatregelen.voorgelegd')."""
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.dossier_id == dossier.id, AuditEvent.action == "maatregelen.voorgelegd")) or 0
 
 
 # --- follow-up during the term -------------------------------------------------------------------

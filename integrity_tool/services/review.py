@@ -45,6 +45,7 @@ def reviewer_dossier(user: User, public_id: str) -> Dossier:
 def open_dossier(user: User, public_id: str, *, ip: str | None = None, page: str = "dossier") -> Dossier:
     """Scope, audit the view of personal data, and start the review of a freshly submitted dossier."""
     dossier = reviewer_dossier(user, public_id)
+    started = None
     if dossier.status == S.ingediend:
         try:
             workflow.transition(dossier, "start_review", reviewer_id=dossier.reviewer_id or user.id)
@@ -52,8 +53,12 @@ def open_dossier(user: User, public_id: str, *, ip: str | None = None, page: str
             dossier = reviewer_dossier(user, public_id)  # someone else started it at the same moment
         else:
             audit.record("beoordeling.gestart", actor=user, dossier=dossier, ip=ip)
+            started = latest_submission(dossier)
     audit.record("dossier.bekeken", actor=user, dossier=dossier, ip=ip, pagina=page)
     db.session.commit()
+    if started is not None:
+        notify.tell("beoordeling_gestart", dossier, f"indiening-{started.number}", [dossier.candidate],
+                    "candidate.home")
     return dossier
 
 

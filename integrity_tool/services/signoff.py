@@ -123,6 +123,8 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     notify.notify_candidate(dossier, "Uw risicoanalyse is afgerond",
                      "De {title} heeft uw risicoanalyse afgerond. U kunt het vertrouwelijke rapport downloaden "
                      "na inloggen.", "candidate_measures.home")
+    notify.tell("ondertekend", dossier, "afgerond", notify.griffiers_of(dossier), "griffie.dossier",
+                public_id=dossier.public_id)
     return stored
 
 

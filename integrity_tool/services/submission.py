@@ -18,7 +18,7 @@ from ..models import (Addendum, AuditEvent, Dossier, DossierStatus, MeasureAgree
 from ..questionnaire import Questionnaire, display_value, prune_hidden
 from ..scoring import evaluate
 from . import answers as answers_service
-from . import scoping, snapshot, workflow
+from . import notify, scoping, snapshot, workflow
 from .errors import InvalidInput, NotFound, StateError
 
 
@@ -130,6 +130,9 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
                  dossier=dossier, ip=ip, indiening=number, vragenlijst=questionnaire.id,
                  versie=questionnaire.version, hash=questionnaire.content_hash)
     db.session.commit()
+    kind = "ingediend" if action == "submit" else "opnieuw_ingediend"
+    notify.tell(kind, dossier, f"indiening-{number}", notify.reviewers_of(dossier), "review.dossier",
+                public_id=dossier.public_id)
     return submission
 
 

@@ -1,11 +1,11 @@
 """Web layer: thin blueprints over services."""
 from flask import Flask
 
-from . import (activation, admin, auth, candidate, errors, griffie, hooks, invite, main, measures_candidate, public,
+from . import (activation, admin, auth, candidate, candidate_measures, errors, griffie, hooks, invite, main, public,
                register, review)
 
 BLUEPRINTS = (main.bp, auth.bp, candidate.bp, review.bp, griffie.bp, admin.bp, public.bp, register.bp,
-              measures_candidate.bp, activation.bp, invite.bp)
+              candidate_measures.bp, activation.bp, invite.bp)
 
 
 def register_web(app: Flask) -> None:

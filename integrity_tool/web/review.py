@@ -21,6 +21,7 @@ from ..models import (MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossie
 from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
 from ..services import guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, timeline
 from ..services.errors import InvalidInput
+from .forms import ActionForm
 from .hooks import client_ip, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/beoordeling")
@@ -100,9 +101,6 @@ class AddendumForm(FlaskForm):
     submit = SubmitField(_l("Aanvulling toevoegen"))
 
 
-class ActionOnlyForm(FlaskForm):
-    submit = SubmitField(_l("Bevestigen"))
-
 
 def _first_error(form) -> str:
     for field in form:
@@ -155,7 +153,7 @@ def dossier(public_id: str):
         herbevestiging_changes=herbevestiging.changes_since_previous(d, _lang()),
         decision_form=DecisionForm(), comment_form=CommentForm(), level_labels=LEVEL_LABELS,
         editable=d.status in guards.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
-        addendum_form=AddendumForm(), action_form=ActionOnlyForm(), measures=measures.measures_of(d),
+        addendum_form=AddendumForm(), action_form=ActionForm(), measures=measures.measures_of(d),
         display_value=display_value, qlang=_qlang(questionnaire),
     )
 
@@ -295,7 +293,7 @@ def dossier_measures(public_id: str):
                 _("Deze tekst bevat nog een open plek (%(left)s). Vul die in; zo'n plek mag niet in het "
                   "ondertekende rapport komen.", left=", ".join(left))]
     return render_template("review/measures_dossier.html", d=d, form=form, measures=measures.measures_of(d),
-                           suggestions=measures.suggestions(d, lang=_lang()), action_form=ActionOnlyForm(),
+                           suggestions=measures.suggestions(d, lang=_lang()), action_form=ActionForm(),
                            status_labels=MEASURE_STATUS_LABELS, editable=d.status in guards.REVIEWABLE,
                            unfilled=measures.unfilled)
 
@@ -304,7 +302,7 @@ def dossier_measures(public_id: str):
 @role_required(Role.reviewer)
 def remove_measure(public_id: str, measure_id: str):
     d = review.reviewer_dossier(current_user, public_id)
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     measures.remove_measure(current_user, d, measure_id, ip=client_ip())
     flash(_("De maatregel is verwijderd."), "success")
@@ -315,7 +313,7 @@ def remove_measure(public_id: str, measure_id: str):
 @role_required(Role.reviewer)
 def send_measures(public_id: str):
     d = review.reviewer_dossier(current_user, public_id)
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     count = measures.send_to_candidate(current_user, d, ip=client_ip())
     flash(_("%(n)s maatregel(en) voorgelegd aan de kandidaat; de kandidaat heeft een e-mail gekregen.", n=count),
@@ -396,7 +394,7 @@ def history(public_id: str):
 @bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])
 @role_required(Role.reviewer, Role.griffier)
 def start_herbevestiging(public_id: str):
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     new = herbevestiging.start_for(current_user, public_id, ip=client_ip())
     flash(_("De jaarlijkse herbevestiging is gestart; de bestuurder heeft een e-mail gekregen."), "success")
@@ -417,7 +415,7 @@ def measures_overview():
     signed = db.session.scalars(scoping.dossiers_for(current_user).where(Dossier.status == DossierStatus.afgerond)
                                 .order_by(Dossier.signed_off_at.desc())).all()
     return render_template("review/measures.html", rows=rows, state=state, labels=measures.FOLLOW_UP_LABELS,
-                           note_form=NoteForm(), action_form=ActionOnlyForm(), signed=signed)
+                           note_form=NoteForm(), action_form=ActionForm(), signed=signed)
 
 
 @bp.route("/maatregelen/<measure_id>/uitgevoerd", methods=["POST"])
