@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from .. import audit, xlsx
 from ..models import AuditEvent, Dossier, Report, Round, User, db, utcnow
+from ..questionnaire import Level
 from . import overview, scoping
 from .errors import InvalidInput
 from .rounds import MANAGERS
@@ -56,7 +57,7 @@ def _columns(show_counts: bool) -> list[tuple[str, int]]:
             (N_("Uitslag benoeming"), 16), (N_("Datum besluit"), 12), (N_("Aangemaakt"), 12),
             (N_("Dossiernummer"), 18)]
     if show_counts:
-        cols += [(N_("Blokkerend"), 10), (N_("Hoog risico"), 10), (N_("Aandachtspunt"), 12)]
+        cols += [(level.label, 12 if level == Level.aandachtspunt else 10) for level in Level]
     return [(gettext(label), width) for label, width in cols]
 
 

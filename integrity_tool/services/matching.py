@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..questionnaire.model import Questionnaire
+from ..questionnaire.schema import Level
 from .errors import InvalidInput
 
 # (repeat id or None for a top-level question, question id, kind, theme). KvK fields come first:
@@ -425,7 +426,7 @@ def crosscheck_findings(dossier, index: RelationsIndex | None = None) -> list[di
                 pass
         findings.append({
             "key": f"belangenkruising:{n}", "risk_id": "belangenkruising", "theme": m.theme,
-            "theme_title": theme_title, "level": "hoog",
+            "theme_title": theme_title, "level": Level.hoog,
             "explanation": (f"{what} '{m.entry_label}' (gevonden op {via}) staat op de lijst van relaties van "
                             f"{org_name} als {m.relation.category}: {m.relation.name}"
                             + (f" (KvK {m.relation.kvk})" if m.relation.kvk else "") + "."),

@@ -16,9 +16,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..questionnaire import display_value
-from ..models import (MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
+from ..models import (MEASURE_STATUS_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
                       owner_label_for)
-from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
+from ..questionnaire import LEVEL_LABELS, OUTCOME_LABELS, Level, MeasureOwner, Outcome
 from ..services import guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, timeline
 from ..services.errors import InvalidInput
 from .forms import ActionForm
@@ -31,7 +31,7 @@ bp = Blueprint("review", __name__, url_prefix="/beoordeling")
 
 class DecisionForm(FlaskForm):
     finding_key = HiddenField(validators=[DataRequired(), Length(max=200)])
-    new_level = SelectField(_l("Nieuw niveau"), choices=[SelectChoice(lv, _l(LEVEL_LABELS[lv])) for lv in LEVELS]
+    new_level = SelectField(_l("Nieuw niveau"), choices=[SelectChoice(lv, _l(lv.label)) for lv in Level]
                             + [SelectChoice("vervallen", _l("Vervallen (bevinding weerlegd)"))])
     justification = TextAreaField(_l("Onderbouwing (verplicht)"), validators=[DataRequired(_l("Schrijf een onderbouwing.")),
                                                                               Length(max=10000)])
@@ -66,8 +66,8 @@ class MeasureForm(FlaskForm):
     description = TextAreaField(_l("Omschrijving"), validators=[DataRequired(_l("Vul een omschrijving in.")),
                                                                 Length(max=10000)])
     finding_keys = SelectMultipleField(_l("Gekoppelde bevinding(en)"), choices=[], validate_choice=False)
-    owner = RadioField(_l("Uitvoerder"), choices=[SelectChoice(k, _l(v)) for k, v in OWNER_LABELS.items()],
-                       default="candidate",
+    owner = RadioField(_l("Uitvoerder"), choices=[SelectChoice(k, _l(k.label)) for k in MeasureOwner],
+                       default=MeasureOwner.candidate,
                        validators=[DataRequired()])
     due_date = DateField(_l("Uiterlijk op"), validators=[Optional()])
     ongoing = BooleanField(_l("Doorlopend: geldt de hele ambtsperiode, zonder uiterste datum"))
@@ -76,7 +76,7 @@ class MeasureForm(FlaskForm):
 
 
 class ConclusionForm(FlaskForm):
-    outcome = RadioField(_l("Uitkomst"), choices=[SelectChoice(o, _l(OUTCOME_LABELS[o])) for o in OUTCOMES],
+    outcome = RadioField(_l("Uitkomst"), choices=[SelectChoice(o, _l(o.label)) for o in Outcome],
                          validators=[DataRequired(_l("Kies een uitkomst."))])
     conclusion = TextAreaField(_l("Conclusie"), validators=[DataRequired(_l("Schrijf de conclusie.")), Length(max=10000)])
     submit = SubmitField(_l("Conclusie opslaan"))
@@ -251,7 +251,7 @@ def _measure_form(d: Dossier, data=None) -> MeasureForm:
     form = MeasureForm(data=data) if data else MeasureForm()
     form.finding_keys.choices = [SelectChoice(i.key, f"{i.finding.theme_title}: {i.finding.explanation[:90]}")
                                  for i in snapshot.reviewed_findings(d, lang=_lang()) if not i.dismissed]
-    form.owner.choices = [SelectChoice(k, _(owner_label_for(k, d.organisation))) for k in OWNER_LABELS]
+    form.owner.choices = [SelectChoice(k, _(owner_label_for(k, d.organisation))) for k in MeasureOwner]
     return form
 
 

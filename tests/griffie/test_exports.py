@@ -32,7 +32,7 @@ def _seed(org, reviewer):
     make_dossier(org, EVIL, status=DossierStatus.ingediend, reviewer=reviewer, function_title="-wethouder",
                  deadline=date.today() - timedelta(days=2), progress=(3, 12))
     make_dossier(org, "Bea Bakker", status=DossierStatus.afgerond, deadline=date(2026, 5, 1), progress=(12, 12),
-                 finding_counts="0,2,1")
+                 finding_counts=(0, 2, 1))
 
 
 def test_csv_export_bom_separator_and_formulas(griffie_client, org, reviewer, app_ctx):
