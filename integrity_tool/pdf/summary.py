@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer
 
 from . import styles as S
 from .data import ReportData
-from .layout import DocMeta, Paragraph, SignatureReservation, badge, build, data_table, long_paragraphs, heading, key_value_table, verify_text
+from .layout import DocMeta, Paragraph, SignatureReservation, badge, build, data_table, long_paragraphs, heading, key_value_table, table_heading, verify_text
 from .i18n import _, language
 from .text import esc, nl_date, nl_datetime, plain
 
@@ -67,7 +67,7 @@ def _render(data: ReportData) -> bytes:
         badge(_(data.outcome_label) if data.outcome_label else data.outcome, S.OUTCOME_COLOURS.get(data.outcome, S.NEUTRAL_BADGE)),
         Spacer(1, 6),
         *long_paragraphs(data.conclusion or "—", S.BODY),
-        heading(_("Afgesproken maatregelen"), S.H2),
+        *table_heading(_("Afgesproken maatregelen"), S.H2),
     ]
     mentionable = [m for m in data.measures if m.mentionable is True]
     if mentionable:
@@ -80,7 +80,7 @@ def _render(data: ReportData) -> bytes:
     else:
         story.append(Paragraph(_("Er zijn geen openbaar te vermelden maatregelen."), S.BODY))
 
-    story.append(heading(_("Openbare nevenfuncties"), S.H2))
+    story += table_heading(_("Openbare nevenfuncties"), S.H2)
     basis = _NEVENFUNCTIE_BASIS.get(data.organisation_kind)
     if basis:
         story.append(Paragraph(_("Nevenfuncties die op grond van %(basis)s openbaar worden gemaakt.", basis=basis),

@@ -36,9 +36,7 @@ def unfilled(*texts: str | None) -> list[str]:
     return sorted({m.group(0) for t in texts for m in _UNFILLED.finditer(t or "")})
 
 
-def finding_subject(finding) -> str:
-    """What a finding is about, for a measure's "betreft" and its placeholders: the organisation or
-    name of the item, else the finding's own explanation."""
+def _entity(finding) -> str:
     ctx = finding.context_dict()
     for key in _SUBJECT_KEYS:
         value = " ".join(str(ctx.get(key) or "").split())
@@ -49,10 +47,23 @@ def finding_subject(finding) -> str:
         if key == "beoogde_portefeuille":
             value = f"de portefeuille {value}"
         return value[:200]
+    return ""
+
+
+def finding_subject(finding) -> str:
+    """What a finding is about, for a measure's "betreft" (shown in the raad summary when the measure
+    is mentionable): the organisation or name of the item, else the theme (never the explanation,
+    which is confidential)."""
+    return _entity(finding) or (finding.theme_title or "deze bevinding")
+
+
+def placeholder_fill(finding) -> str:
+    """What fills a placeholder the finding lacks, in the (confidential) measure description."""
+    entity = _entity(finding)
+    if entity:
+        return entity
     text = " ".join((finding.explanation or "").split()).rstrip(".")
-    if not text:
-        return finding.theme_title or "deze bevinding"
-    return f"het onderwerp van de bevinding „{text[:180]}”"
+    return f"het onderwerp van de bevinding „{text[:180]}”" if text else (finding.theme_title or "deze bevinding")
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = 
                 continue
             due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
             out.append(Suggestion(mid, m.localized_title(lang),
-                                  m.render(item.finding.context_dict(), lang, subject=subject), m.default_owner,
+                                  m.render(item.finding.context_dict(), lang, subject=placeholder_fill(item.finding)), m.default_owner,
                                   due, item.key, item.finding.explanation[:160], subject))
     return out
 

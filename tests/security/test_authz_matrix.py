@@ -120,6 +120,7 @@ MATRIX: dict[str, E] = {
     "main.privacy": E(public=True),
     "main.accessibility": E(public=True),
     "main.health": E(public=True),
+    "main.favicon": E(public=True),
     "main.set_language": E(public=True, targets={"-": {"lang": lambda w: "en"}}),
     "auth.login": E(public=True),
     # Pending log-in steps: without a pending log-in they send you (back) to the log-in page.
