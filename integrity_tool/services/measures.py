@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
-                      utcnow)
+from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role,
+                      Term, User, db, utcnow)
 from ..questionnaire import MeasureOwner
-from . import notify, runtime, workflow
+from . import notify, runtime, terms, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
 from .snapshot import latest_submission, reviewed_findings, submission_findings
@@ -238,14 +238,15 @@ FOLLOW_UP_LABELS = {"open": "Open", "uitgevoerd": "Uitgevoerd", "verlopen": "Ver
 
 
 def overview(user: User, state: str | None = None, today: date | None = None) -> list[tuple[MeasureAgreement, str]]:
-    """Agreed measures of signed-off dossiers of the user's organisation, with open/uitgevoerd/verlopen."""
+    """Agreed measures of signed-off dossiers of the user's organisation, with open/uitgevoerd/verlopen:
+    of every sitting bestuurder until the term ends (whatever the dossier's own purge state), and of
+    signed dossiers that have no decision yet."""
     if user.role not in (Role.reviewer, Role.griffier):
         raise NotFound()
     today = today or date.today()
     rows = db.session.scalars(
-        select(MeasureAgreement).join(Dossier)
-        .where(Dossier.organisation_id == user.organisation_id, Dossier.status == S.afgerond,
-               Dossier.purged_at.is_(None))
+        select(MeasureAgreement).join(Dossier).outerjoin(Term, Term.id == Dossier.term_id)
+        .where(Dossier.organisation_id == user.organisation_id, terms.followed_up_clause(today))
         .order_by(MeasureAgreement.due_date, MeasureAgreement.id))
     out = [(m, follow_up_state(m, today)) for m in rows]
     return [r for r in out if not state or r[1] == state]
@@ -301,8 +302,8 @@ def send_reminders(days: int = 14, today: date | None = None) -> tuple[int, int]
     """
     today = today or date.today()
     due = list(db.session.scalars(
-        select(MeasureAgreement).join(Dossier)
-        .where(Dossier.status == S.afgerond, Dossier.purged_at.is_(None),
+        select(MeasureAgreement).join(Dossier).outerjoin(Term, Term.id == Dossier.term_id)
+        .where(terms.followed_up_clause(today),
                MeasureAgreement.status != MeasureStatus.uitgevoerd, MeasureAgreement.due_date.is_not(None),
                MeasureAgreement.due_date <= today + timedelta(days=days))
         .order_by(MeasureAgreement.id)))
