@@ -137,6 +137,7 @@ MATRIX: dict[str, E] = {
     "review.dashboard": E(roles=roles("reviewer")),
     "griffie.overview": E(roles=roles("griffier")),
     "admin.home": E(roles=roles("admin")),
+    "admin.profile": E(roles=roles("admin")),
     # Reviewer: the dossiers of their organisation.
     "review.dossier": E(roles=roles("reviewer"), targets=DOSSIER),
     "review.decide": E(roles=roles("reviewer"), targets=DOSSIER),
