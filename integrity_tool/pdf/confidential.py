@@ -136,12 +136,13 @@ def _finding(i: int, f: FindingView, reviewer_title: str = "beoordelaar"):
     if f.explanation:
         out += long_paragraphs(f.explanation, S.BODY)
     if f.details:
-        out.append(Paragraph("Over hetzelfde feit (samengevoegd tot één bevinding)", S.LABEL))
+        out.append(Paragraph(_("Over hetzelfde feit (samengevoegd tot één bevinding)"), S.LABEL))
         for detail in f.details:
             out += long_paragraphs(f"– {detail}", S.BODY_SMALL)
     for question, answer, fact in f.contradictions:
-        out.append(Paragraph(f"<b>Tegenstrijdig.</b> De kandidaat antwoordde: {esc(question)} <b>{esc(answer)}</b>. "
-                             f"De feiten: {esc(fact)}", S.BODY_SMALL))
+        out.append(Paragraph(_("<b>Tegenstrijdig.</b> De kandidaat antwoordde: %(question)s <b>%(answer)s</b>. "
+                               "De feiten: %(fact)s", question=esc(question), answer=esc(answer), fact=esc(fact)),
+                             S.BODY_SMALL))
     if f.legal:
         label = _("Grondslagen") if "; " in f.legal else _("Grondslag")
         out.append(Paragraph(f"<b>{esc(label)}:</b> {esc(f.legal)}", S.MUTED_SMALL))
