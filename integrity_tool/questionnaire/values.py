@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..textcheck import text_error
 from .model import Question
 
 _MONEY = re.compile(r"^-?\d{1,12}\.\d{2}$")
@@ -21,6 +22,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _text(q: Question, value: Any) -> str | None:
     if not isinstance(value, str):
         return "Vul tekst in."
+    control = text_error(value)
+    if control:
+        return control
     if q.min_length is not None and len(value) < q.min_length:
         return f"Gebruik minstens {q.min_length} tekens."
     if q.max_length is not None and len(value) > q.max_length:

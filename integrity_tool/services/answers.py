@@ -15,6 +15,7 @@ from sqlalchemy import update
 from .. import audit
 from ..models import Dossier, User, db, utcnow
 from ..questionnaire import Question, Questionnaire, Section, missing_required, prune_hidden, section_complete
+from ..textcheck import bounded_int, text_error
 from . import runtime, workflow
 from .errors import Conflict, InvalidInput, NotFound, StateError
 
@@ -101,10 +102,9 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
            section_id: str, ip: str | None, **detail) -> Dossier:
     """Prune, compute progress and store atomically if the version is still the expected one."""
     ensure_editable(candidate, dossier)
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise Conflict(CONFLICT_MESSAGE) from None
+    expected = bounded_int(expected_version)
+    if expected is None:  # missing, text or out of range (a tampered form): stale, never a database error
+        raise Conflict(CONFLICT_MESSAGE)
     questionnaire = questionnaire_for(dossier)
     pruned = prune_hidden(questionnaire, answers)
     prog = progress(questionnaire, pruned)
@@ -127,6 +127,20 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
     return dossier
 
 
+def _refuse_control_chars(value) -> None:
+    """Every stored answer text passes the one check in ``textcheck`` (the forms check it too)."""
+    if isinstance(value, str):
+        message = text_error(value)
+        if message:
+            raise InvalidInput(message)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_control_chars(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_control_chars(item)
+
+
 def save_section(candidate: User, dossier: Dossier, section_id: str, values: dict, expected_version,
                  *, ip: str | None = None) -> Dossier:
     """Store the answers of one section page.
@@ -135,6 +149,7 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     keyed by question id. Questions of the section missing from ``values`` keep no answer unless
     they are repeats (those are edited item by item). Hidden answers are pruned.
     """
+    _refuse_control_chars(values)
     questionnaire = questionnaire_for(dossier)
     target = section(questionnaire, section_id)
     answers = dict(dossier.answers or {})
@@ -158,6 +173,7 @@ def _items(dossier: Dossier, repeat: Question) -> list[dict]:
 def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int | None,
               item: dict, expected_version, *, ip: str | None = None) -> int:
     """Add (``index=None``) or replace one item of a repeat question; returns the item's index."""
+    _refuse_control_chars(item)
     questionnaire = questionnaire_for(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)

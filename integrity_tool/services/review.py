@@ -17,6 +17,7 @@ from .. import audit
 from ..models import (ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision, Gesprek, Role,
                       Submission, User, db, utcnow)
 from ..scoring import LEVELS, Finding, evaluate
+from ..textcheck import clean_text  # noqa: F401  (re-exported: measures and signoff import it from here)
 from . import runtime, scoping, workflow
 from .errors import InvalidInput, NotFound, StateError
 
@@ -25,15 +26,6 @@ FROZEN = (S.afgerond, S.ingetrokken)
 REVIEWABLE = (S.in_behandeling, S.maatregelen_voorgesteld)
 MAX_TEXT = 10_000
 _RANK = {level: i for i, level in enumerate(LEVELS)}
-
-
-def clean_text(value: str | None, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
-    text = (value or "").replace("\r\n", "\n").strip()
-    if required and not text:
-        raise InvalidInput(f"Vul {what} in.")
-    if len(text) > limit:
-        raise InvalidInput(f"{what[0].upper()}{what[1:]} is te lang (maximaal {limit} tekens).")
-    return text
 
 
 def ensure_not_frozen(dossier: Dossier) -> None:

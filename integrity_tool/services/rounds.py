@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from .. import audit
 from ..models import AppointmentResult, Dossier, DossierStatus, Role, Round, User, db, new_public_id
+from ..textcheck import clean_line
 from . import runtime
 from .errors import InvalidInput, NotFound, StateError
 
@@ -28,12 +29,9 @@ def _check_actor(actor: User) -> None:
 
 
 def _clean_name(name: str | None) -> str:
-    name = " ".join((name or "").split())
-    if not name:
+    if not " ".join((name or "").split()):
         raise InvalidInput("Geef de ronde een naam, bijvoorbeeld 'Collegevorming 2026'.")
-    if len(name) > 200:
-        raise InvalidInput("De naam van de ronde mag hoogstens 200 tekens hebben.")
-    return name
+    return clean_line(name, "de naam van de ronde", limit=200)
 
 
 def _check_date(day: date | None) -> None:

@@ -17,6 +17,7 @@ from ..models import (Addendum, AuditEvent, Dossier, DossierStatus, MeasureAgree
                       utcnow)
 from ..questionnaire import Questionnaire, display_value, prune_hidden
 from ..scoring import evaluate
+from ..textcheck import clean_line
 from . import answers as answers_service
 from . import scoping, workflow
 from .errors import InvalidInput, NotFound, StateError
@@ -105,6 +106,7 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
         raise Incomplete("Nog niet alle vragen zijn beantwoord. Vul eerst de onderdelen in die nog niet klaar zijn.")
     if not confirmed:
         raise NotConfirmed("Vink aan dat u de vragen volledig en naar waarheid heeft beantwoord.")
+    declaration_name = clean_line(declaration_name, "uw naam", required=False, limit=200)
     if not name_matches(declaration_name, candidate.name):
         raise NameMismatch("De naam die u typte is niet gelijk aan uw naam zoals die bij ons bekend is "
                            f"({candidate.name}). Typ uw volledige naam.")
@@ -120,9 +122,9 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
         dossier_id=dossier.id, number=number, questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
         payload={"answers": answers, "findings": result.to_dict(),
-                 "declaration": {"name": declaration_name.strip(), "at": now.isoformat(timespec="seconds"),
+                 "declaration": {"name": declaration_name, "at": now.isoformat(timespec="seconds"),
                                  "ip": ip}},
-        declaration_name=declaration_name.strip(), ip=(ip or "")[:64] or None, created_at=now,
+        declaration_name=declaration_name, ip=(ip or "")[:64] or None, created_at=now,
     )
     db.session.add(snapshot)
     db.session.flush()

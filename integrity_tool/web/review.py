@@ -12,13 +12,14 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..questionnaire import display_value
 from ..models import MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db
 from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
 from ..services import herbevestiging, measures, reports, review, scoping, signoff, timeline
 from ..services.errors import InvalidInput
+from ..textcheck import MAX_DB_INT
 from .hooks import client_ip, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/beoordeling")
@@ -78,7 +79,7 @@ class ConclusionForm(FlaskForm):
 
 
 class SignOffForm(FlaskForm):
-    version = IntegerField(validators=[Optional()])
+    version = IntegerField(validators=[Optional(), NumberRange(0, MAX_DB_INT)])
     code = StringField(_l("Code uit uw authenticator-app"), validators=[DataRequired(_l("Vul de code in.")), Length(max=20)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     submit = SubmitField(_l("Ondertekenen en afronden"))
