@@ -38,6 +38,8 @@ demo: init
 # The local demo serves plain http on the loopback interface, so cookies are not marked Secure there.
 run: demo
 	@echo "De app draait op http://$(HOST):$(PORT)  (stoppen: Ctrl+C)"
+	@echo "Inloggegevens kwijt? '$(BIN)/integrity-tool demo --show' toont ze opnieuw (nieuwe wachtwoorden);"
+	@echo "'$(BIN)/integrity-tool user reset-password EMAIL' geeft een eenmalige herstellink."
 	INTEGRITY_TOOL_SESSION_COOKIE_SECURE=false INTEGRITY_TOOL_BASE_URL=http://$(HOST):$(PORT) \
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) 'integrity_tool:create_app()'
 

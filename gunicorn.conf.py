@@ -22,14 +22,14 @@ logger_class = "integrity_tool.logging_redact.RedactingLogger"
 def post_worker_init(worker):
     """Before serving: warm up PDF rendering and signing (imports, fonts, pyHanko set-up) in this
     worker and start its report processes (``REPORT_PROCESSES``), so no sign-off pays for that."""
-    from integrity_tool import render_pool, signing
+    from integrity_tool import render_pool
 
     try:
         processes = int(getattr(worker.wsgi, "config", {}).get("REPORT_PROCESSES") or 0)
         if processes:
             render_pool.start(processes)
         else:
-            signing.warm_up()
+            render_pool.warm_up()
     except Exception:  # never keep a worker from serving because the warm-up failed
         worker.log.exception("warm-up of PDF rendering and signing failed; continuing")
     # Everything loaded so far (app, questionnaires, templates, reportlab) lives as long as the worker:

@@ -26,6 +26,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from integrity_tool.pdf import render_confidential, render_summary  # noqa: E402
 from integrity_tool.pdf.sample import sample_report_data  # noqa: E402
+from integrity_tool.pdf.styles import SIGNATURE_BOX  # noqa: E402
 from integrity_tool.signing import ensure_org_pki, sign_pdf, verify_pdf  # noqa: E402
 
 TARGET_MS = 250.0
@@ -36,7 +37,7 @@ PASS = b"bench-passphrase"
 
 def _sign(pdf: bytes, pki) -> bytes:
     return sign_pdf(pdf, pki.p12_path, PASS, signer_name="Bert Bakker, burgemeester",
-                    reason="Bekrachtiging risicoanalyse integriteit", location="Sneek")
+                    reason="Bekrachtiging risicoanalyse integriteit", location="Sneek", box=SIGNATURE_BOX)
 
 
 def main() -> int:

@@ -47,7 +47,19 @@ def create_app(config: dict | None = None) -> Flask:
 
         from flask_babel import gettext
 
+        from .services import measures as measures_service
+
+        def measure_text(measure) -> tuple[str, str]:
+            return measures_service.localized(measure, str(get_locale() or "nl"))
+
+        def catalogue_title(measure_id: str) -> str:
+            return measures_service.catalogue_title(measure_id, str(get_locale() or "nl"))
+
         return {"current_locale": lambda: str(get_locale() or "nl"),
+                # (title, description) of an agreed measure in the reader's language
+                "measure_text": measure_text,
+                # a catalogue measure's title by id, in the reader's language
+                "catalogue_title": catalogue_title,
                 # Translate a *variable* (a label constant): unlike `_()` in templates, the result
                 # is a plain string, so autoescaping still applies to it.
                 "tr": lambda value: gettext(value) if value else ""}

@@ -66,8 +66,18 @@ def ensure_key_file(instance_path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
     if not path.exists():
-        path.write_text(generate_key() + "\n")
-        os.chmod(path, 0o600)
+        write_key_file(instance_path, [generate_key()])
+    return path
+
+
+def write_key_file(instance_path: str | Path, keys: list[str]) -> Path:
+    """Replace the key file atomically (never half written), readable by the owner only."""
+    path = key_file(instance_path)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("\n".join(keys) + "\n")
+    os.replace(tmp, path)
     return path
 
 

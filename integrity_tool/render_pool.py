@@ -9,6 +9,9 @@ renders in the calling thread.
 
 A pool process that dies (killed, out of memory) breaks the pool: the job is then done in-process
 once and a fresh pool is started for the next one, so a sign-off never fails because of the pool.
+
+This is the one module that joins ``pdf`` (rendering) and ``signing`` (which knows no layout: the
+stamp's box comes from ``pdf.styles`` here), and so also the home of ``warm_up``.
 """
 from __future__ import annotations
 
@@ -21,6 +24,11 @@ from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import signing
+from .pdf import render_confidential, render_summary
+from .pdf.sample import sample_report_data
+from .pdf.styles import SIGNATURE_BOX
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +56,10 @@ class SignJob:
 
 def render_and_sign(job: SignJob) -> bytes:
     """Render the document and certify it (runs in a pool process or in the caller)."""
-    from . import signing
-    from .pdf import render_confidential, render_summary
-
     render = render_confidential if job.kind == "vertrouwelijk" else render_summary
     return signing.sign_pdf(render(job.data), Path(job.p12_path), job.passphrase, signer_name=job.signer_name,
-                            reason=job.reason, location=job.location, timestamp_url=job.timestamp_url)
+                            reason=job.reason, location=job.location, timestamp_url=job.timestamp_url,
+                            box=SIGNATURE_BOX)
 
 
 def _pool_job(job: SignJob) -> bytes:
@@ -61,10 +67,32 @@ def _pool_job(job: SignJob) -> bytes:
     return render_and_sign(job)
 
 
-def _initializer() -> None:
-    from . import signing
+_warm_lock = threading.Lock()
+_warmed = False
 
-    signing.warm_up()
+
+def warm_up() -> None:
+    """Pay the one-off costs of the first sign-off now instead of in a request.
+
+    The first render + sign in a fresh process imports reportlab's platypus and pyHanko (about a
+    second of CPU, holding the GIL), registers the TrueType fonts and runs many first-use set-ups.
+    Called once per pool process, or per worker process at start-up (gunicorn ``post_worker_init``):
+    it renders the sample dossier and signs it with a throw-away in-memory key, touching no key
+    material or files. Idempotent and thread-safe.
+    """
+    global _warmed
+    if _warmed:
+        return
+    with _warm_lock:
+        if _warmed:
+            return
+        data = sample_report_data()
+        signing.sign_throwaway((render_confidential(data), render_summary(data)), box=SIGNATURE_BOX)
+        _warmed = True
+
+
+def _initializer() -> None:
+    warm_up()
 
 
 def _get_pool(size: int) -> ProcessPoolExecutor:
@@ -123,4 +151,4 @@ def run(jobs: Iterable[SignJob], processes: int) -> list[bytes]:
         return [render_and_sign(job) for job in built]
 
 
-__all__ = ["SignJob", "render_and_sign", "run", "start", "shutdown"]
+__all__ = ["SignJob", "render_and_sign", "run", "start", "shutdown", "warm_up"]

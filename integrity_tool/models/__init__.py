@@ -2,7 +2,9 @@
 from .audit import AuditEvent
 from .base import db, new_public_id, utcnow
 from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierStatus, Submission
-from .measure import MEASURE_STATUS_LABELS, OWNER_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus
+from .measure import (MEASURE_STATUS_LABELS, OWNER_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus,
+                      owner_label_for)
+from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .relation import Relation, RelationUpload
 from .report import Report
@@ -15,6 +17,6 @@ __all__ = [
     "User", "Role", "ROLE_LABELS", "UserSession", "Invitation", "RecoveryCode", "EmailCode", "ThrottleEvent",
     "Dossier", "DossierStatus", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
-    "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "OWNER_LABELS",
-    "Report", "Relation", "RelationUpload", "AuditEvent",
+    "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "OWNER_LABELS", "owner_label_for",
+    "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]

@@ -28,6 +28,14 @@ MEASURE_STATUS_LABELS = {
 OWNER_LABELS = {"candidate": "kandidaat", "reviewer": "beoordelaar", "griffier": "griffier"}
 
 
+def owner_label_for(owner: str, organisation=None) -> str:
+    """Who carries out a measure, named by office: the reviewer is the burgemeester, the commissaris van
+    de Koning, the dijkgraaf or the formateur, depending on the organisation kind."""
+    if owner == "reviewer" and organisation is not None:
+        return organisation.labels.get("reviewer_title", OWNER_LABELS["reviewer"])
+    return OWNER_LABELS.get(owner, owner)
+
+
 class MeasureAgreement(db.Model):
     __tablename__ = "measure"
 
@@ -36,6 +44,7 @@ class MeasureAgreement(db.Model):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"), index=True)
     catalogue_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     title: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str | None] = mapped_column(String(300), nullable=True)  # what it is about ("betreft")
     description: Mapped[str] = mapped_column(EncryptedText)
     finding_keys: Mapped[list] = mapped_column(JSON, default=list)
     owner: Mapped[str] = mapped_column(String(20))  # candidate | reviewer | griffier
@@ -56,7 +65,12 @@ class MeasureAgreement(db.Model):
 
     @property
     def owner_label(self) -> str:
-        return OWNER_LABELS.get(self.owner, self.owner)
+        return owner_label_for(self.owner, self.dossier.organisation if self.dossier else None)
+
+    @property
+    def ongoing(self) -> bool:
+        """A standing obligation (e.g. verschoning): no deadline, it holds for the whole term."""
+        return self.due_date is None
 
     def is_overdue(self, today: date) -> bool:
         return self.status != MeasureStatus.uitgevoerd and self.due_date is not None and self.due_date < today

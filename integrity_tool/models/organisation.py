@@ -2,7 +2,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, utcnow
@@ -48,6 +48,8 @@ class Organisation(db.Model):
     # Retention (AVG art. 5(1)(e)); defaults documented in the README.
     retention_not_appointed_weeks: Mapped[int] = mapped_column(Integer, default=4)
     retention_appointed_months: Mapped[int] = mapped_column(Integer, default=3)
+    # Kinds of "it is your turn" mails the administrator switched off (services/notify.py).
+    notifications_off: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     @property

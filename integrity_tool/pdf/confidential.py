@@ -61,12 +61,12 @@ def _cover(d: ReportData):
         ("Ingediend", nl_datetime(d.submitted_at)),
         ("Gesprek", nl_date(d.gesprek_at)),
         ("Bekrachtigd", nl_datetime(d.signed_off_at)),
-        (f"Beoordelaar ({d.label('reviewer_title', 'beoordelaar')})", d.reviewer_name),
+        (d.label("reviewer_title", "beoordelaar").capitalize(), d.reviewer_name),
         ("Documentnummer", d.document_number),
     ]
     notice = Paragraph(
         "<b>VERTROUWELIJK.</b> Dit rapport bevat persoonsgegevens, waaronder mogelijk gegevens van "
-        "strafrechtelijke aard. Het is uitsluitend bestemd voor de kandidaat en de beoordelaar. "
+        f"strafrechtelijke aard. Het is uitsluitend bestemd voor de kandidaat en de {esc(d.label('reviewer_title', 'beoordelaar'))}. "
         "Verspreiding, kopiëren of gebruik voor een ander doel is niet toegestaan.", S.BODY_SMALL)
     box = Table([[notice]], colWidths=(W,))
     box.setStyle(TableStyle([S.TABLE_FONT, ("BOX", (0, 0), (-1, -1), 0.8, S.CONFIDENTIAL),
@@ -109,7 +109,7 @@ def _level_badge(level: str | None, muted: bool = False):
     return badge(label, colour, "RIGHT")
 
 
-def _finding(i: int, f: FindingView):
+def _finding(i: int, f: FindingView, reviewer_title: str = "beoordelaar"):
     head = TitleWithBadge(f"{i}. {esc(f.theme_title)}", S.H3_FINDING, _level_badge(f.level, f.dismissed),
                           one_line(f"{i}. {f.theme_title}", 100), 1)
     out = [head, Spacer(1, 3)]
@@ -118,7 +118,7 @@ def _finding(i: int, f: FindingView):
     if f.original_level and f.original_level != f.level:
         old = S.LEVEL_LABELS.get(f.original_level, f.original_level)
         new = S.LEVEL_LABELS.get(f.level, f.level)
-        out.append(Paragraph(f"<b>Niveau gewijzigd</b> door de beoordelaar: van {esc(old)} naar {esc(new)}.", S.BODY_SMALL))
+        out.append(Paragraph(f"<b>Niveau gewijzigd</b> door de {esc(reviewer_title)}: van {esc(old)} naar {esc(new)}.", S.BODY_SMALL))
         if f.level_justification:
             out.append(Paragraph(f"<b>Motivering:</b> {esc(f.level_justification)}", S.BODY_SMALL))
     if f.explanation:
@@ -140,7 +140,7 @@ def _findings(d: ReportData):
     if not d.findings:
         return out + [Paragraph("Er zijn geen bevindingen.", S.BODY)]
     for i, f in enumerate(d.findings, 1):
-        out += _finding(i, f)
+        out += _finding(i, f, d.label("reviewer_title", "beoordelaar"))
     return out
 
 
@@ -150,10 +150,11 @@ def _measures(d: ReportData):
         return out + [Paragraph("Er zijn geen beheersmaatregelen afgesproken.", S.BODY)]
     rows = []
     for i, m in enumerate(d.measures, 1):
-        title = Paragraph(f"<b>{esc(m.title)}</b>" + (f"<br/>{esc(m.description)}" if m.description else ""), S.CELL)
-        rows.append((str(i), title, m.owner_label or "—", nl_date(m.due_date),
+        title = Paragraph(f"<b>{esc(m.title)}</b>" + (f"<br/>Betreft: {esc(m.subject)}" if m.subject else "")
+                          + (f"<br/>{esc(m.description)}" if m.description else ""), S.CELL)
+        rows.append((str(i), title, m.owner_label or "—", nl_date(m.due_date) if m.due_date else "doorlopend",
                      m.status_label or "—", "ja" if m.mentionable else "nee"))
-    widths = (7 * S.mm, W - 97 * S.mm, 26 * S.mm, 23 * S.mm, 24 * S.mm, 17 * S.mm)
+    widths = (7 * S.mm, W - 101 * S.mm, 26 * S.mm, 23 * S.mm, 24 * S.mm, 21 * S.mm)
     out.append(data_table(("#", "Maatregel", "Eigenaar", "Uiterlijk", "Status", "Openbaar"), rows, widths))
     return out
 

@@ -49,6 +49,7 @@ class MeasureView:
     mentionable: bool = False
     status_label: str = ""
     accepted_at: datetime | None = None
+    subject: str = ""  # what the measure is about ("Betreft: ...")
 
 
 @dataclass(frozen=True)

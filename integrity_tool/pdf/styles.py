@@ -1,4 +1,4 @@
-"""Layout constants, fonts and paragraph styles shared by both reports (and signing.py)."""
+"""Layout constants, fonts and paragraph styles shared by both reports (render_pool passes SIGNATURE_BOX to signing)."""
 from __future__ import annotations
 
 import os
@@ -22,9 +22,8 @@ MARGIN_BOTTOM = 24 * mm
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 
 # Visible signature stamp on the LAST page, in PDF user space (x1, y1, x2, y2), points.
-# The renderers keep this rectangle free on the last page; signing.py puts the stamp there.
+# The renderers keep this rectangle free on the last page; render_pool has signing put the stamp there.
 SIGNATURE_BOX = (int(MARGIN_LEFT), int(MARGIN_BOTTOM + 6), int(MARGIN_LEFT + 95 * mm), int(MARGIN_BOTTOM + 6 + 62))
-SIGNATURE_FIELD_NAME = "Bekrachtiging"
 
 # Colours: a sober government palette.
 INK = colors.HexColor("#1b1b1b")

@@ -63,7 +63,8 @@ def render_summary(data: ReportData) -> bytes:
     ]
     mentionable = [m for m in data.measures if m.mentionable is True]
     if mentionable:
-        rows = [(m.title, m.owner_label or "—", nl_date(m.due_date)) for m in mentionable]
+        rows = [(Paragraph(f"<b>{esc(m.title)}</b>" + (f"<br/>Betreft: {esc(m.subject)}" if m.subject else ""), S.CELL),
+                 m.owner_label or "—", nl_date(m.due_date) if m.due_date else "doorlopend") for m in mentionable]
         story.append(data_table(("Maatregel", "Eigenaar", "Uiterlijk"), rows,
                                 (W - 64 * S.mm, 36 * S.mm, 28 * S.mm)))
     else:

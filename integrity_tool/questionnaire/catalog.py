@@ -102,11 +102,25 @@ class Catalog:
         """Latest version of each questionnaire that applies to this organisation kind."""
         return [q for q in self.latest() if kind in q.applies_to]
 
-    def by_hash(self, content_hash: str) -> Questionnaire | None:
+    def by_hash(self, content_hash: str | None) -> Questionnaire | None:
+        if not content_hash:
+            return None
         for q in self.all():
             if q.content_hash == content_hash:
                 return q
         return None
+
+    def for_record(self, record) -> Questionnaire | None:
+        """The questionnaire a dossier or submission was answered on: by ``questionnaire_id`` +
+        ``questionnaire_version``, else by ``questionnaire_hash`` (the same content under another
+        id or version, e.g. after an instance copy was renamed), else ``None``.
+
+        This is the one fallback rule; callers decide what ``None`` means on their page.
+        """
+        try:
+            return self.get(record.questionnaire_id, record.questionnaire_version)
+        except KeyError:
+            return self.by_hash(getattr(record, "questionnaire_hash", None))
 
 
 @functools.lru_cache(maxsize=8)

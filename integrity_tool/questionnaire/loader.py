@@ -137,11 +137,11 @@ def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
             if sub.type == "repeat":
                 ld.err(raw["questions"][j], "type", f"{path}.questions[{sub.id}].type",
                        "een herhaling binnen een herhaling is niet toegestaan")
-        if q.item_label:
-            known = {s.id for s in q.questions or []}
-            for name in placeholders(q.item_label):
+        known = {s.id for s in q.questions or []}
+        for key in ("item_label", "item_label_en"):
+            for name in placeholders(getattr(q, key) or ""):
                 if name not in known:
-                    ld.err(raw, "item_label", f"{path}.item_label", f"onbekende placeholder '{{{name}}}'")
+                    ld.err(raw, key, f"{path}.{key}", f"onbekende placeholder '{{{name}}}'")
     elif q.questions is not None:
         ld.err(raw, "questions", f"{path}.questions", "'questions' hoort alleen bij type repeat")
     if q.pattern is not None:
@@ -184,7 +184,8 @@ def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: st
         options=tuple(Option(o.value, o.label, o.label_en) for o in q.options or ()),
         min=q.min, max=q.max, min_length=q.min_length, max_length=q.max_length, pattern=q.pattern,
         show_if=show_if, public=q.public, sensitive=q.sensitive, questions=subs,
-        min_items=q.min_items, max_items=q.max_items, item_label=q.item_label, parent=parent)
+        min_items=q.min_items, max_items=q.max_items, item_label=q.item_label, parent=parent,
+        item_label_en=q.item_label_en)
 
 
 def _build(ld: _Load, spec: QuestionnaireSchema, raw: dict, measures: dict[str, Measure] | None) -> Questionnaire:
@@ -269,13 +270,14 @@ def _build_risks(ld, spec, raw, top, params, theme_ids, measures) -> list[Risk]:
         cp = Compiler(Scope(top, params, item=item), ld.err)
         fn = cp.compile(r.when, f"{path}.when", rraw, "when")
         known = set(top) | set(params) | (set(item.subs) if item else set()) | {"nummer"}
-        for key in ("explanation", "ask"):
+        for key in ("explanation", "ask", "explanation_en", "ask_en"):
             for name in placeholders(getattr(r, key) or ""):
                 if name not in known:
                     ld.err(rraw, key, f"{path}.{key}", f"onbekende placeholder '{{{name}}}'")
         risks.append(Risk(r.id, r.theme, r.level,
                           Condition(r.when, fn, tuple(sorted(cp.refs)), tuple(sorted(cp.item_refs))),
-                          r.explanation, r.legal, tuple(r.measures), r.ask, r.for_each))
+                          r.explanation, r.legal, tuple(r.measures), r.ask, r.for_each,
+                          r.explanation_en, r.ask_en))
     return risks
 
 
@@ -289,10 +291,36 @@ def content_hash(definition: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# -- English counterparts ---------------------------------------------------------------------------
+
+TEXT_KEYS = ("title", "intro", "label", "help", "item_label", "explanation", "ask", "description")
+
+
+def _require_english(ld: _Load, node: Any, path: str = "") -> None:
+    """Report every text key without its ``<key>_en`` counterpart, at the text's file:line."""
+    if isinstance(node, dict):
+        for key in TEXT_KEYS:
+            value = node.get(key)
+            if isinstance(value, str) and value.strip() and not str(node.get(f"{key}_en") or "").strip():
+                ld.err(node, key, f"{path}.{key}" if path else key,
+                       f"Engelse tekst ontbreekt: voeg '{key}_en' toe")
+        for key, value in node.items():
+            if key == "vars":
+                continue
+            _require_english(ld, value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            label = f"[{item['id']}]" if isinstance(item, dict) and isinstance(item.get("id"), str) else f"[{i}]"
+            _require_english(ld, item, f"{path}{label}")
+
+
 # -- public entry points ---------------------------------------------------------------------------
 
-def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = None) -> Questionnaire:
+def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = None, *,
+                       require_en: bool = False) -> Questionnaire:
     """Load and validate one questionnaire; raise QuestionnaireError with all problems.
+
+    ``require_en``: also report every text without its English counterpart (``*_en``).
 
     ``measures``: the catalogue to check measure ids against; by default ``measures.yaml`` next
     to the file, else the shipped catalogue.
@@ -320,6 +348,8 @@ def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = N
         raise  # pragma: no cover
     ld.errors.raise_if_any()  # e.g. duplicate YAML keys or include problems
     q = _build(ld, spec, data, measures)
+    if require_en:
+        _require_english(ld, data)
     ld.errors.raise_if_any()
     return q
 
@@ -335,8 +365,9 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(out)
 
 
-def load_measures(path: str | Path | None = None) -> dict[str, Measure]:
-    """Load a measures catalogue (default: the shipped ``questionnaires/measures.yaml``)."""
+def load_measures(path: str | Path | None = None, *, require_en: bool = False) -> dict[str, Measure]:
+    """Load a measures catalogue (default: the shipped ``questionnaires/measures.yaml``);
+    ``require_en``: also report every title/description without its English counterpart."""
     path = Path(path) if path is not None else SHIPPED_DIR / MEASURES_FILE
     ld = _Load(path)
     data = ld.reader.read(path, ld.display)
@@ -354,7 +385,9 @@ def load_measures(path: str | Path | None = None) -> dict[str, Measure]:
         if m.id in out:
             ld.err(data["measures"][i], "id", f"measures[{m.id}].id", f"dubbele id '{m.id}'")
         out[m.id] = Measure(m.id, m.title, m.description, m.default_owner,
-                            m.typical_deadline_days, m.legal, m.title_en)
+                            m.typical_deadline_days, m.legal, m.title_en, m.description_en)
+    if require_en:
+        _require_english(ld, data)
     ld.errors.raise_if_any()
     return out
 

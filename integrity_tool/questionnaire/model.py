@@ -7,18 +7,30 @@ from pathlib import Path
 from typing import Any, Callable
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+_SENTENCE_BREAK = re.compile(r"[.!?] +[A-Z]")
 UNKNOWN = "(onbekend)"
 
 
-def fill_placeholders(template: str, context: dict[str, Any]) -> str:
-    """Replace ``{name}`` from ``context``; unknown names become "(onbekend)".
+UNKNOWN_EN = "(unknown)"
+
+
+def is_english(lang: str | None) -> bool:
+    return bool(lang) and str(lang).lower().startswith("en")
+
+
+def fill_placeholders(template: str, context: dict[str, Any], fallback: str | None = None,
+                      lang: str | None = None) -> str:
+    """Replace ``{name}`` from ``context``; unknown names become ``fallback`` or else "(onbekend)"
+    ("(unknown)" when ``lang`` is English).
 
     Only the template is scanned, so braces inside user-supplied values are harmless.
     """
+    unknown = UNKNOWN_EN if is_english(lang) else UNKNOWN
+
     def repl(match: re.Match) -> str:
         value = context.get(match.group(1))
         if value is None or value == "":
-            return UNKNOWN
+            return fallback or unknown
         return str(value)
 
     return _PLACEHOLDER.sub(repl, template)
@@ -28,8 +40,35 @@ def placeholders(template: str) -> list[str]:
     return _PLACEHOLDER.findall(template or "")
 
 
+def match_placeholders(template: str, text: str) -> dict[str, str] | None:
+    """Inverse of ``fill_placeholders``: the values that make ``template`` read ``text``
+    (whitespace-insensitive), or None when it does not match."""
+    if not template or text is None:
+        return None
+    norm = " ".join(str(text).split())
+    parts = _PLACEHOLDER.split(" ".join(template.split()))
+    pattern, names = "", []
+    for i, part in enumerate(parts):
+        if i % 2:
+            if part in names:
+                pattern += f"(?P={part})"
+            else:
+                names.append(part)
+                pattern += f"(?P<{part}>.*?)"
+        else:
+            pattern += re.escape(part)
+    found = re.fullmatch(pattern, norm, re.DOTALL)
+    if not found:
+        return None
+    values = dict(found.groupdict())
+    # a value that spans a sentence boundary means text was added around the placeholder
+    if any(_SENTENCE_BREAK.search(v) for v in values.values()):
+        return None
+    return values
+
+
 def _pick(nl: str | None, en: str | None, lang: str | None) -> str | None:
-    if lang and lang.lower().startswith("en") and en:
+    if is_english(lang) and en:
         return en
     return nl
 
@@ -81,6 +120,7 @@ class Question:
     max_items: int | None = None
     item_label: str | None = None
     parent: str | None = None  # id of the repeat question this sub-question belongs to
+    item_label_en: str | None = None
 
     @property
     def path(self) -> str:
@@ -91,6 +131,9 @@ class Question:
 
     def localized_help(self, lang: str | None = None) -> str:
         return _pick(self.help, self.help_en, lang) or ""
+
+    def localized_item_label(self, lang: str | None = None) -> str | None:
+        return _pick(self.item_label, self.item_label_en, lang)
 
     def option(self, value: Any) -> Option | None:
         for opt in self.options:
@@ -143,6 +186,14 @@ class Risk:
     measures: tuple[str, ...] = ()
     ask: str | None = None
     for_each: str | None = None
+    explanation_en: str | None = None
+    ask_en: str | None = None
+
+    def localized_explanation(self, lang: str | None = None) -> str:
+        return _pick(self.explanation, self.explanation_en, lang) or ""
+
+    def localized_ask(self, lang: str | None = None) -> str | None:
+        return _pick(self.ask, self.ask_en, lang) if self.ask else None
 
 
 @dataclass(frozen=True)
@@ -154,10 +205,34 @@ class Measure:
     typical_deadline_days: int
     legal: str | None = None
     title_en: str | None = None
+    description_en: str | None = None
 
-    def render(self, context: dict[str, Any] | None = None) -> str:
-        """The description with ``{placeholders}`` filled; never raises on odd input."""
-        return fill_placeholders(self.description, dict(context or {}))
+    def localized_title(self, lang: str | None = None) -> str:
+        return _pick(self.title, self.title_en, lang) or self.id
+
+    def render(self, context: dict[str, Any] | None = None, lang: str | None = None,
+               subject: str | None = None) -> str:
+        """The description with ``{placeholders}`` filled; a name the context lacks gets ``subject``
+        (what the finding is about). Never raises on odd input."""
+        template = _pick(self.description, self.description_en, lang) or ""
+        return fill_placeholders(template, dict(context or {}), subject, lang=lang)
+
+    def localized_text(self, title: str, description: str, lang: str | None) -> tuple[str, str]:
+        """An agreed measure's title and description in ``lang`` when they are still this catalogue
+        text (in either language, placeholders filled); text the reviewer rewrote stays as written."""
+        if title in (self.title, self.title_en):
+            title = self.localized_title(lang)
+        for template in (self.description, self.description_en):
+            values = match_placeholders(template, description) if template else None
+            if values is not None:
+                unknown = (UNKNOWN, UNKNOWN_EN)
+                return title, self.render({k: ("" if v in unknown else v) for k, v in values.items()}, lang)
+        return title, description
+
+    def placeholder_values(self, text: str) -> dict[str, str] | None:
+        """The placeholder values that turn the Dutch description into ``text``, or None when
+        ``text`` is not this description (e.g. the reviewer rewrote it)."""
+        return match_placeholders(self.description, text)
 
 
 @dataclass(frozen=True, eq=False)
@@ -199,6 +274,16 @@ class Questionnaire:
 
     def localized_title(self, lang: str | None = None) -> str:
         return _pick(self.title, self.title_en, lang) or self.id
+
+    @property
+    def has_english(self) -> bool:
+        """Every question has an English label: the English interface can show it in English.
+        Otherwise (an organisation's Dutch-only questionnaire) it is shown in Dutch, not mixed."""
+        return bool(self.title_en) and all(q.label_en for q in self.all_questions())
+
+    def content_language(self, lang: str | None) -> str:
+        """The language to show this questionnaire's texts in, for an interface in ``lang``."""
+        return "en" if is_english(lang) and self.has_english else "nl"
 
     @property
     def sort_key(self) -> tuple:

@@ -53,6 +53,7 @@ class QuestionSchema(_Strict):
     min_items: int | None = Field(default=None, ge=0)
     max_items: int | None = Field(default=None, ge=1)
     item_label: str | None = None
+    item_label_en: str | None = None
 
     @field_validator("type")
     @classmethod
@@ -85,9 +86,11 @@ class RiskSchema(_Strict):
     for_each: str | None = None
     when: Any
     explanation: str
+    explanation_en: str | None = None
     legal: str
     measures: list[str] = Field(default_factory=list)
     ask: str | None = None
+    ask_en: str | None = None
 
 
 class QuestionnaireSchema(_Strict):
@@ -111,6 +114,7 @@ class MeasureSchema(_Strict):
     title: str
     title_en: str | None = None
     description: str
+    description_en: str | None = None
     default_owner: Literal["candidate", "reviewer", "griffier"]
     typical_deadline_days: int = Field(ge=0)
     legal: str | None = None

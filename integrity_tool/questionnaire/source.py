@@ -161,8 +161,14 @@ class SourceReader:
         return value
 
     def _substitute(self, value: str, variables: dict, file: str, line: int, path: str) -> str:
+        # In an English text (a key ending in _en) ``${name}`` takes ``name_en`` when the include
+        # supplies it, e.g. vars: {ambt: wethouder, ambt_en: alderman}.
+        english = path.rsplit(".", 1)[-1].split("[", 1)[0].endswith("_en")
+
         def repl(match: re.Match) -> str:
             name = match.group(1)
+            if english and f"{name}_en" in variables:
+                return str(variables[f"{name}_en"])
             if name not in variables:
                 self.errors.add(file, line, path or "(document)", f"onbekende variabele '${{{name}}}'")
                 return match.group(0)

@@ -1,6 +1,7 @@
 """The rule engine: ``evaluate(questionnaire, answers) -> Result``. Pure; never raises on answers."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from datetime import date
@@ -113,27 +114,27 @@ class Result:
         )
 
 
-def _display_context(qn: Questionnaire, answers: dict, params: dict) -> dict[str, str]:
+def _display_context(qn: Questionnaire, answers: dict, params: dict, lang: str | None = None) -> dict[str, str]:
     ctx = {k: str(v) for k, v in params.items()}
     for q in qn.top_questions():
         if q.type != "repeat" and is_answered(answers.get(q.id)):
-            ctx[q.id] = display_value(q, answers[q.id])
+            ctx[q.id] = display_value(q, answers[q.id], lang)
     return ctx
 
 
 def _trigger_answers(qn: Questionnaire, risk: Risk, answers: dict, item: dict | None,
-                     repeat: Question | None) -> tuple[tuple[str, str], ...]:
+                     repeat: Question | None, lang: str | None = None) -> tuple[tuple[str, str], ...]:
     pairs: list[tuple[str, str]] = []
     if repeat is not None and item is not None:
         for sub_id in risk.when.item_refs:
             sub = repeat.sub(sub_id)
             if sub is not None and is_answered(item.get(sub_id)):
-                pairs.append((sub.label, display_value(sub, item[sub_id])))
+                pairs.append((sub.localized_label(lang), display_value(sub, item[sub_id], lang)))
     for qid in risk.when.refs:
         q = qn.question(qid)
         value = answers.get(qid)
         if is_answered(value):
-            pairs.append((q.label, display_value(q, value)))
+            pairs.append((q.localized_label(lang), display_value(q, value, lang)))
     return tuple(pairs)
 
 
@@ -143,7 +144,7 @@ def _used_names(explanation: str, ask: str | None) -> frozenset[str]:
 
 
 def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item: dict | None,
-             index: int | None, repeat: Question | None) -> Finding:
+             index: int | None, repeat: Question | None, lang: str | None = None) -> Finding:
     ctx = base_ctx
     if repeat is not None and item is not None:
         ctx = dict(base_ctx)
@@ -151,16 +152,17 @@ def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item:
         for sub in repeat.questions:
             value = item.get(sub.id)
             if is_answered(value):
-                ctx[sub.id] = display_value(sub, value)
+                ctx[sub.id] = display_value(sub, value, lang)
     theme = qn._themes.get(risk.theme)
-    used = _used_names(risk.explanation, risk.ask)
+    explanation, ask = risk.localized_explanation(lang), risk.localized_ask(lang)
+    used = _used_names(explanation, ask)
     return Finding(
         key=risk.id if index is None else f"{risk.id}:{index}",
-        risk_id=risk.id, theme=risk.theme, theme_title=theme.title if theme else risk.theme,
-        level=risk.level, explanation=fill_placeholders(risk.explanation, ctx), legal=risk.legal,
-        measures=risk.measures, ask=fill_placeholders(risk.ask, ctx) if risk.ask else None,
+        risk_id=risk.id, theme=risk.theme, theme_title=theme.localized_title(lang) if theme else risk.theme,
+        level=risk.level, explanation=fill_placeholders(explanation, ctx, lang=lang), legal=risk.legal,
+        measures=risk.measures, ask=fill_placeholders(ask, ctx, lang=lang) if ask else None,
         question_ids=(risk.for_each,) if risk.for_each else risk.when.refs,
-        item_index=index, answers=_trigger_answers(qn, risk, answers, item, repeat),
+        item_index=index, answers=_trigger_answers(qn, risk, answers, item, repeat, lang),
         context=_context(ctx, used, repeat),
     )
 
@@ -175,18 +177,20 @@ def _context(ctx: dict, used: frozenset, repeat: Question | None) -> tuple[tuple
 
 
 def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None = None,
-             today: date | None = None) -> Result:
+             today: date | None = None, lang: str | None = None) -> Result:
     """Score ``answers`` against the questionnaire's risks. Hidden answers are ignored.
 
     ``parameters`` override the questionnaire's own (e.g. an organisation's VOG maximum age);
-    ``today`` is the reference date for date operators (default: date.today()).
+    ``today`` is the reference date for date operators (default: date.today());
+    ``lang``: "en" writes the findings' texts in English where the questionnaire has them
+    (stored findings are Dutch; see ``localize_findings`` for showing them in English).
     """
     today = today or date.today()
     params = dict(questionnaire.parameters)
     if isinstance(parameters, dict):
         params.update(parameters)
     pruned = prune_hidden(questionnaire, answers, today)
-    base = _display_context(questionnaire, pruned, params)
+    base = _display_context(questionnaire, pruned, params, lang)
     ctx = Ctx(pruned, None, params, today)
     findings: list[Finding] = []
     for risk in questionnaire.risks:
@@ -195,9 +199,9 @@ def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None
             items = pruned.get(risk.for_each) or []
             for i, item in enumerate(items):
                 if risk.when(Ctx(pruned, item, params, today)):
-                    findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat))
+                    findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat, lang))
         elif risk.when(ctx):
-            findings.append(_finding(questionnaire, risk, pruned, base, None, None, None))
+            findings.append(_finding(questionnaire, risk, pruned, base, None, None, None, lang))
     order = {t.id: t.order for t in questionnaire.themes}
     findings.sort(key=lambda f: (_RANK[f.level], order.get(f.theme, 1 << 30), f.risk_id,
                                  -1 if f.item_index is None else f.item_index))
@@ -209,3 +213,46 @@ def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None
             highest[f.theme] = f.level
     return Result(tuple(findings), highest, suggest_outcome(counts), counts,
                   questionnaire.id, questionnaire.version, questionnaire.content_hash)
+
+
+def localize_findings(questionnaire: Questionnaire | None, answers: Any, findings: list[Finding] | tuple,
+                      lang: str | None, parameters: dict | None = None) -> list[Finding]:
+    """Stored findings (Dutch, from a signed submission) with their texts in ``lang``.
+
+    Only what a reader sees is rewritten from the questionnaire definition, by rule id and item:
+    theme title, explanation, follow-up question and the answers that triggered the rule. Key,
+    level, legal basis, measures and the placeholder context stay as stored, so the submission
+    snapshot (and everything signed from it) never changes. A finding whose rule is gone, or
+    anything in Dutch, is returned as stored.
+    """
+    findings = list(findings)
+    if questionnaire is None or questionnaire.content_language(lang) != "en":
+        return findings
+    params = dict(questionnaire.parameters)
+    if isinstance(parameters, dict):
+        params.update(parameters)
+    answers = answers if isinstance(answers, dict) else {}
+    pruned = prune_hidden(questionnaire, answers)
+    base = _display_context(questionnaire, pruned, params, lang)
+    risks = {r.id: r for r in questionnaire.risks}
+    out: list[Finding] = []
+    for f in findings:
+        risk = risks.get(f.risk_id)
+        repeat = item = None
+        try:
+            if risk is not None and risk.for_each:
+                repeat = questionnaire.question(risk.for_each)
+                items = pruned.get(risk.for_each) or []
+                index = f.item_index
+                if index is None or not (0 <= index < len(items)) or not isinstance(items[index], dict):
+                    raise LookupError(f.key)
+                item = items[index]
+            if risk is None:
+                raise LookupError(f.key)
+            en = _finding(questionnaire, risk, pruned, base, item, f.item_index, repeat, lang)
+        except (LookupError, TypeError, ValueError):
+            out.append(f)
+            continue
+        out.append(dataclasses.replace(f, theme_title=en.theme_title, explanation=en.explanation,
+                                       ask=en.ask if f.ask else None, answers=en.answers or f.answers))
+    return out

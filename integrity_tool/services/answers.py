@@ -16,24 +16,14 @@ from .. import audit
 from ..models import Dossier, User, db, utcnow
 from ..questionnaire import Question, Questionnaire, Section, missing_required, prune_hidden, section_complete
 from ..textcheck import bounded_int, text_error
-from . import runtime, workflow
+from . import workflow
 from .errors import Conflict, InvalidInput, NotFound, StateError
+from .snapshot import require_questionnaire
 
 CONFLICT_MESSAGE = ("Uw antwoorden zijn niet opgeslagen: ze zijn intussen in een ander venster of op een ander "
                     "apparaat gewijzigd. Hieronder ziet u de nieuwste opgeslagen antwoorden. Uw eigen invoer staat "
                     "nog in het formulier. Controleer alles en klik opnieuw op opslaan om uw invoer te bewaren.")
 NOT_EDITABLE_MESSAGE = "Dit dossier is ingediend of gesloten. U kunt de antwoorden niet meer wijzigen."
-
-
-def questionnaire_for(dossier: Dossier) -> Questionnaire:
-    """The exact questionnaire version the dossier started with."""
-    try:
-        return runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
-    except KeyError:
-        found = runtime.catalog().by_hash(dossier.questionnaire_hash)
-        if found is None:
-            raise NotFound("De vragenlijst van dit dossier is niet (meer) beschikbaar.") from None
-        return found
 
 
 def section(questionnaire: Questionnaire, section_id: str) -> Section:
@@ -105,7 +95,7 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
     expected = bounded_int(expected_version)
     if expected is None:  # missing, text or out of range (a tampered form): stale, never a database error
         raise Conflict(CONFLICT_MESSAGE)
-    questionnaire = questionnaire_for(dossier)
+    questionnaire = require_questionnaire(dossier)
     pruned = prune_hidden(questionnaire, answers)
     prog = progress(questionnaire, pruned)
     result = db.session.execute(
@@ -150,7 +140,7 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     they are repeats (those are edited item by item). Hidden answers are pruned.
     """
     _refuse_control_chars(values)
-    questionnaire = questionnaire_for(dossier)
+    questionnaire = require_questionnaire(dossier)
     target = section(questionnaire, section_id)
     answers = dict(dossier.answers or {})
     for q in target.questions:
@@ -174,7 +164,7 @@ def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str
               item: dict, expected_version, *, ip: str | None = None) -> int:
     """Add (``index=None``) or replace one item of a repeat question; returns the item's index."""
     _refuse_control_chars(item)
-    questionnaire = questionnaire_for(dossier)
+    questionnaire = require_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     clean = {k: v for k, v in item.items() if repeat.sub(k) is not None and v is not None}
@@ -195,7 +185,7 @@ def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str
 
 def remove_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int,
                 expected_version, *, ip: str | None = None) -> None:
-    questionnaire = questionnaire_for(dossier)
+    questionnaire = require_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     if not 0 <= index < len(items):

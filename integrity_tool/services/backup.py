@@ -133,10 +133,11 @@ def _safe_members(tar: tarfile.TarFile):
         yield member
 
 
-def restore_backup(source: Path, instance: Path, key_file: Path | None = None) -> dict:
-    """Restore into an empty instance folder (no database with data yet)."""
-    from .. import create_app
+def unpack_backup(source: Path, instance: Path, key_file: Path | None = None) -> dict:
+    """Decrypt the archive into an empty instance folder (files and keys only; no app needed yet).
 
+    Returns the database dump for ``load_rows``, which runs inside the app built on that instance.
+    """
     instance = Path(instance)
     if key_file is not None:
         key = Path(key_file).read_bytes().strip()
@@ -167,10 +168,13 @@ def restore_backup(source: Path, instance: Path, key_file: Path | None = None) -
         (instance / sub).mkdir(exist_ok=True)
     (instance / "keys").chmod(0o700)
     (instance / "keys" / "backup.key").write_bytes(key)
-    app = create_app({"INSTANCE_PATH": str(instance)})
+    return dump
+
+
+def load_rows(dump: dict) -> dict:
+    """Load an unpacked dump into the (empty) database of the current app."""
     try:
-        with app.app_context():
-            rows = _load_rows(dump)
+        rows = _load_rows(dump)
     except sa.exc.SQLAlchemyError as exc:
         raise BackupError(f"Terugzetten in de database is mislukt: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}") from None
     return {"rows": rows, "tables": len(dump["tables"])}

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import secrets
 
+import pyotp
+
 from sqlalchemy import func, select
 
-from ..models import Organisation, db
+from ..models import Organisation, User, db
 from . import orgsetup, security, users
 
 DEMO_ORG_SLUG = "gemeente-voorbeeld"
@@ -48,3 +50,37 @@ def seed_demo() -> str | None:
               "  Geen authenticator-app bij de hand? 'integrity-tool demo-code EMAIL' toont de huidige code",
               "  voor een demo-gebruiker (werkt alleen voor de demo-organisatie)."]
     return "\n".join(lines)
+
+
+def show_logins() -> str | None:
+    """The demo log-ins again (``integrity-tool demo --show``). Passwords are stored only as hashes, so
+    each demo user gets a new random password (the old one stops working); the TOTP keys stay.
+    None when there is no demo organisation."""
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == DEMO_ORG_SLUG))
+    if org is None:
+        return None
+    lines = ["Inloggegevens van de demo-organisatie 'Gemeente Voorbeeld' (nieuwe wachtwoorden; de oude werken "
+             "niet meer):", ""]
+    for email, _name, role in DEMO_USERS:
+        user = db.session.scalar(select(User).where(User.email == email, User.organisation_id == org.id))
+        if user is None:
+            continue
+        password = _demo_password()
+        user.password_hash = security.hash_password(password)
+        if not user.totp_secret:
+            user.totp_secret = security.new_totp_secret()
+            user.mfa_method = "totp"
+        lines.append(f"  {role:<10} {email:<28} wachtwoord: {password}")
+        lines.append(f"  {'':<10} TOTP-sleutel (voer in in een authenticator-app): {user.totp_secret}")
+    db.session.commit()
+    lines += ["", "  Geen authenticator-app bij de hand? 'integrity-tool demo-code EMAIL' toont de huidige code."]
+    return "\n".join(lines)
+
+
+def login_code(email: str) -> str | None:
+    """The current TOTP code of a demo user (so the demo works without an authenticator app); None for
+    anyone outside the demo organisation."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or user.organisation.slug != DEMO_ORG_SLUG or not user.totp_secret:
+        return None
+    return pyotp.TOTP(user.totp_secret).now()

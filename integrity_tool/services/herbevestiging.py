@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Dossier, DossierStatus, Role, User, db
-from . import runtime, scoping
+from . import notify, runtime, scoping
 from .errors import InvalidInput, NotFound, StateError
-from .review import latest_submission, notify_candidate, questionnaire_for, submission_answers
+from .snapshot import latest_submission, questionnaire_for, submission_answers
 from .timeline import SectionChanges, diff_answers
 
 S = DossierStatus
@@ -49,10 +49,10 @@ def start(actor: User, signed_dossier: Dossier, *, ip: str | None = None) -> Dos
     db.session.flush()
     audit.record("herbevestiging.gestart", actor=actor, dossier=dossier, ip=ip, vorig_dossier=signed_dossier.public_id)
     db.session.commit()
-    notify_candidate(dossier, "Jaarlijkse herbevestiging risicoanalyse integriteit",
+    notify.notify_candidate(dossier, "Jaarlijkse herbevestiging risicoanalyse integriteit",
                      "Het is tijd voor de jaarlijkse herbevestiging van uw opgave. Uw antwoorden van vorig jaar "
                      "staan al klaar: controleer ze, pas aan wat veranderd is en dien de vragenlijst opnieuw in.",
-                     "/kandidaat/")
+                     "candidate.home")
     return dossier
 
 
@@ -61,11 +61,13 @@ def start_for(actor: User, public_id: str, *, ip: str | None = None) -> Dossier:
     return start(actor, dossier, ip=ip)
 
 
-def changes_since_previous(dossier: Dossier) -> list[SectionChanges] | None:
+def changes_since_previous(dossier: Dossier, lang: str | None = None) -> list[SectionChanges] | None:
     """What changed in this herbevestiging against the previous signed submission (None if n/a)."""
     if dossier.kind != "herbevestiging" or dossier.previous is None:
         return None
     current = latest_submission(dossier)
     new_answers = submission_answers(current) if current is not None else (dossier.answers or {})
     old_answers = submission_answers(latest_submission(dossier.previous))
-    return diff_answers(questionnaire_for(current or dossier), old_answers, new_answers)
+    questionnaire = questionnaire_for(current or dossier)
+    lang = questionnaire.content_language(lang) if questionnaire is not None else None
+    return diff_answers(questionnaire, old_answers, new_answers, lang)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from .. import audit
 from ..models import Dossier, DossierStatus, Invitation, Role, Round, User, db, utcnow
 from ..textcheck import clean_line
-from . import rounds, runtime, scoping, users
+from . import notify, rounds, runtime, scoping, users
 from .dossiers import create_dossier
 from .errors import DomainError, InvalidInput, NotFound, StateError
 
@@ -63,7 +63,7 @@ def _clean(value: str | None, what: str, limit: int, *, required: bool = True) -
 
 def _send(user: User, dossier: Dossier, token: str | None, expires: datetime | None) -> None:
     org = dossier.organisation
-    link = runtime.external_url(f"/activeren/{token}") if token else runtime.external_url("/inloggen")
+    link = notify.link("activation.password", token=token) if token else notify.link("auth.login")
     try:
         runtime.send_mail(
             user.email, "invitation", "Uitnodiging: risicoanalyse integriteit", language=user.language,

@@ -558,31 +558,15 @@ def relations_index(organisation_id: int) -> RelationsIndex:
     return build_index(rows)
 
 
-def _answers_of(dossier) -> dict:
-    """The answers the reviewer assesses: the latest submission, else the working copy."""
-    from sqlalchemy import select
-
-    from ..models import Submission, db
-
-    payload = db.session.scalar(select(Submission.payload).where(Submission.dossier_id == dossier.id)
-                                .order_by(Submission.number.desc()).limit(1))
-    if isinstance(payload, dict) and isinstance(payload.get("answers"), dict):
-        return payload["answers"]
-    return dossier.answers if isinstance(dossier.answers, dict) else {}
-
-
 def crosscheck_findings(dossier, index: RelationsIndex | None = None) -> list[dict]:
     """Finding-like dicts (level 'hoog') for every relation the dossier's answers point at."""
-    from . import runtime
+    from . import snapshot
 
     index = index if index is not None else relations_index(dossier.organisation_id)
-    try:
-        questionnaire = runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
-    except KeyError:
-        questionnaire = None
+    questionnaire = snapshot.questionnaire_for(dossier)
     findings = []
     org_name = dossier.organisation.name
-    for n, m in enumerate(match_answers(_answers_of(dossier), questionnaire, index), start=1):
+    for n, m in enumerate(match_answers(snapshot.current_answers(dossier), questionnaire, index), start=1):
         repeat = m.path.split(".")[0] if "." in m.path else None
         what = ITEM_WORDS.get(repeat, "Opgave")
         via = f"KvK-nummer {m.value}" if m.method == "kvk" else "naam"

@@ -2,19 +2,20 @@
 follow-up during the term (completion, overview, reminders)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
+from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
                       utcnow)
-from . import runtime, workflow
+from . import notify, runtime, workflow
 from .errors import InvalidInput, NotFound, StateError
-from .review import (clean_text, ensure_reviewable, latest_submission, notify_candidate, reviewed_findings,
-                     submission_findings)
+from .guards import clean_text, ensure_reviewable
+from .snapshot import latest_submission, reviewed_findings, submission_findings
 
 S = DossierStatus
 OWNERS = ("candidate", "reviewer", "griffier")
@@ -25,52 +26,112 @@ def measures_of(dossier: Dossier) -> list[MeasureAgreement]:
                                    .order_by(MeasureAgreement.id)))
 
 
+_UNFILLED = re.compile(r"\{[A-Za-z0-9_]+\}|\(onbekend\)")
+# Placeholder values that name what a finding is about, best first.
+_SUBJECT_KEYS = ("organisatie", "naam", "omschrijving", "werkgever", "beoogde_portefeuille")
+
+
+def unfilled(*texts: str | None) -> list[str]:
+    """Placeholders left in a measure's text ("{organisatie}", "(onbekend)"): never in signed text."""
+    return sorted({m.group(0) for t in texts for m in _UNFILLED.finditer(t or "")})
+
+
+def finding_subject(finding) -> str:
+    """What a finding is about, for a measure's "betreft" and its placeholders: the organisation or
+    name of the item, else the finding's own explanation."""
+    ctx = finding.context_dict()
+    for key in _SUBJECT_KEYS:
+        value = " ".join(str(ctx.get(key) or "").split())
+        if not value:
+            continue
+        if key == "omschrijving" and ctx.get("ligging"):
+            value = f"{value} ({ctx['ligging']})"
+        if key == "beoogde_portefeuille":
+            value = f"de portefeuille {value}"
+        return value[:200]
+    text = " ".join((finding.explanation or "").split()).rstrip(".")
+    if not text:
+        return finding.theme_title or "deze bevinding"
+    return f"het onderwerp van de bevinding „{text[:180]}”"
+
+
 @dataclass(frozen=True)
 class Suggestion:
     catalogue_id: str
     title: str
     description: str
     owner: str
-    due_date: date
+    due_date: date | None  # None: a standing obligation ("doorlopend")
     finding_key: str
     finding_label: str
+    subject: str = ""
 
 
-def suggestions(dossier: Dossier, today: date | None = None) -> list[Suggestion]:
-    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding."""
+def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = None) -> list[Suggestion]:
+    """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding
+    (in ``lang`` where the catalogue and the questionnaire have that language).
+    A suggestion already added for the same finding is left out."""
     today = today or date.today()
     catalogue = runtime.catalog().measures
+    taken = {(m.catalogue_id, key) for m in measures_of(dossier) if m.catalogue_id for key in (m.finding_keys or [])}
     out = []
-    for item in reviewed_findings(dossier):
+    for item in reviewed_findings(dossier, lang=lang):
         if item.dismissed:
             continue
+        subject = finding_subject(item.finding)
         for mid in item.finding.measures:
             m = catalogue.get(mid)
-            if m is None:
+            if m is None or (mid, item.key) in taken:
                 continue
-            out.append(Suggestion(mid, m.title, m.render(item.finding.context_dict()), m.default_owner,
-                                  today + timedelta(days=m.typical_deadline_days), item.key,
-                                  item.finding.explanation[:160]))
+            due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
+            out.append(Suggestion(mid, m.localized_title(lang),
+                                  m.render(item.finding.context_dict(), lang, subject=subject), m.default_owner,
+                                  due, item.key, item.finding.explanation[:160], subject))
     return out
+
+
+def catalogue_title(measure_id: str, lang: str | None) -> str:
+    found = runtime.catalog().measures.get(measure_id)
+    return found.localized_title(lang) if found is not None else measure_id.replace("_", " ")
+
+
+def localized(measure: MeasureAgreement, lang: str | None) -> tuple[str, str]:
+    """Title and description of an agreed measure in ``lang``: a catalogue text (as suggested, in
+    either language) is shown in the reader's language; text the reviewer wrote is shown as written."""
+    found = runtime.catalog().measures.get(measure.catalogue_id) if measure.catalogue_id else None
+    if found is None:
+        return measure.title, measure.description
+    return found.localized_text(measure.title, measure.description, lang)
 
 
 def propose_measure(user: User, dossier: Dossier, *, title: str, description: str, owner: str,
                     due_date: date | None, finding_keys: list[str] | None = None, mentionable: bool = False,
-                    catalogue_id: str | None = None, ip: str | None = None) -> MeasureAgreement:
-    """Draft a measure; it reaches the candidate with ``send_to_candidate`` (workflow propose_measures)."""
+                    catalogue_id: str | None = None, subject: str | None = None, ongoing: bool = False,
+                    ip: str | None = None) -> MeasureAgreement:
+    """Draft a measure; it reaches the candidate with ``send_to_candidate`` (workflow propose_measures).
+
+    ``ongoing``: a standing obligation without a deadline ("doorlopend"). Text with an unfilled
+    placeholder is refused: it would end up in the signed reports."""
     ensure_reviewable(dossier)
     if owner not in OWNERS:
-        raise InvalidInput("Kies wie de maatregel uitvoert: kandidaat, beoordelaar of griffier.")
-    if due_date is None:
-        raise InvalidInput("Vul een uiterste datum in.")
+        raise InvalidInput("Kies wie de maatregel uitvoert.")
+    if ongoing:
+        due_date = None
+    elif due_date is None:
+        raise InvalidInput("Vul een uiterste datum in, of kies 'doorlopend'.")
     if catalogue_id and catalogue_id not in runtime.catalog().measures:
         raise InvalidInput("Onbekende maatregel uit de catalogus.")
+    left = unfilled(title, subject, description)
+    if left:
+        raise InvalidInput(f"Vul eerst in wat er op de plaats van {', '.join(left)} hoort; zo'n open plek mag "
+                           "niet in het ondertekende rapport komen.")
     known = {f.key for f in submission_findings(latest_submission(dossier))}
     keys = [k for k in dict.fromkeys(finding_keys or []) if k]
     if any(k not in known for k in keys):
         raise InvalidInput("Een gekoppelde bevinding hoort niet bij dit dossier.")
     measure = MeasureAgreement(
         dossier_id=dossier.id, catalogue_id=catalogue_id or None, title=clean_text(title, "een titel", limit=300),
+        subject=" ".join((subject or "").split())[:300] or None,
         description=clean_text(description, "een omschrijving"), finding_keys=keys, owner=owner,
         due_date=due_date, mentionable=bool(mentionable), status=MeasureStatus.voorgesteld, created_by_id=user.id,
     )
@@ -93,7 +154,8 @@ def _measure_in(dossier: Dossier, measure_id: str) -> MeasureAgreement:
 def remove_measure(user: User, dossier: Dossier, measure_id: str, *, ip: str | None = None) -> None:
     ensure_reviewable(dossier)
     measure = _measure_in(dossier, measure_id)
-    if measure.status == MeasureStatus.geaccepteerd:
+    if measure.status == MeasureStatus.geaccepteerd and not unfilled(measure.title, measure.subject,
+                                                                      measure.description):
         raise StateError("De kandidaat heeft deze maatregel al geaccepteerd; verwijderen is niet meer mogelijk.")
     db.session.delete(measure)
     audit.record("maatregel.verwijderd", actor=user, dossier=dossier, ip=ip, maatregel=measure_id)
@@ -109,9 +171,9 @@ def send_to_candidate(user: User, dossier: Dossier, *, ip: str | None = None) ->
     workflow.transition(dossier, "propose_measures")
     audit.record("maatregelen.voorgelegd", actor=user, dossier=dossier, ip=ip, aantal=len(pending))
     db.session.commit()
-    notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
+    notify.notify_candidate(dossier, "Voorgestelde maatregelen bij uw risicoanalyse",
                      "De {title} stelt naar aanleiding van uw risicoanalyse maatregelen voor. Log in om ze te "
-                     "bekijken en te accepteren of erop te reageren.", "/kandidaat/maatregelen/")
+                     "bekijken en te accepteren of erop te reageren.", "candidate_measures.home")
     return len(pending)
 
 
@@ -140,7 +202,17 @@ def respond(candidate: User, measure_id: str, *, accept: bool, response: str = "
         action = "maatregel.gereageerd"
     audit.record(action, actor=candidate, dossier=dossier, ip=ip, maatregel=measure.public_id)
     db.session.commit()
+    if not any(m.status == MeasureStatus.voorgesteld for m in measures_of(dossier)):
+        # one notice per time the measures were put to the candidate
+        notify.tell("maatregelen_gereageerd", dossier, f"versie-{_proposal_round(dossier)}",
+                    notify.reviewers_of(dossier), "review.dossier_measures", public_id=dossier.public_id)
     return measure
+
+
+def _proposal_round(dossier: Dossier) -> int:
+    """How many times the measures were put to the candidate (audit 'maatregelen.voorgelegd')."""
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.dossier_id == dossier.id, AuditEvent.action == "maatregelen.voorgelegd")) or 0
 
 
 # --- follow-up during the term -------------------------------------------------------------------
@@ -242,8 +314,8 @@ def send_reminders(days: int = 14, today: date | None = None) -> tuple[int, int]
                 runtime.send_mail(user.email, "reminder", "Herinnering: maatregel risicoanalyse integriteit",
                                   language=user.language, user=user, measure=measure, overdue=overdue, today=today,
                                   organisation=measure.dossier.organisation.name,
-                                  link=runtime.external_url("/kandidaat/maatregelen/" if user.role == Role.candidate
-                                                            else "/beoordeling/maatregelen"))
+                                  link=notify.link("candidate_measures.home" if user.role == Role.candidate
+                                                   else "review.measures"))
         except OSError:  # mail server down: no ledger row, so the next run tries again
             db.session.rollback()
             skipped += 1

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from ..models import AppointmentResult, Dossier, Organisation, Round, Submission, User, db, utcnow
 from ..questionnaire import display_value, prune_hidden
-from . import runtime
+from . import snapshot
 from .errors import NotFound
 
 REPEAT_ID = "nevenfuncties"
@@ -87,8 +87,10 @@ def _items(submission: Submission | None):
     """(questionnaire repeat question, list of item dicts) or None when it cannot be read."""
     if submission is None:
         return None
+    questionnaire = snapshot.questionnaire_for(submission)
+    if questionnaire is None:
+        return None
     try:
-        questionnaire = runtime.catalog().get(submission.questionnaire_id, submission.questionnaire_version)
         repeat = questionnaire.question(REPEAT_ID)
     except KeyError:
         return None

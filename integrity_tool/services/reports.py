@@ -18,10 +18,8 @@ from .. import audit
 from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureStatus, Organisation, Report, Role, User,
                       db)
 from ..scoring import OUTCOME_LABELS
-from . import orgsetup, runtime, scoping
+from . import notify, orgsetup, runtime, scoping, snapshot
 from .errors import NotFound
-from .review import (clarifications, comments_by_target, gesprekken, latest_submission, questionnaire_for,
-                     reviewed_findings, submission_answers)
 
 KINDS = {"vertrouwelijk": "V", "samenvatting": "S"}
 DOC_NUMBER = re.compile(r"^RI-\d{4}-\d{6,}-[VS]$")
@@ -85,9 +83,8 @@ def build_report_data(dossier: Dossier, kind: str):
     """The renderer's view-model from the signed-off snapshot. The summary gets only public data."""
     from ..pdf import ClarificationView, CommentView, FindingView, MeasureView, ReportData
 
-    sub = latest_submission(dossier)
-    questionnaire = questionnaire_for(sub or dossier)
-    answers = submission_answers(sub)
+    snap = snapshot.latest(dossier)
+    sub, questionnaire, answers = snap.submission, snap.questionnaire, snap.answers
     org = dossier.organisation
     labels = dict(org.labels)
     measures = [m for m in db.session.scalars(select(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id)
@@ -95,9 +92,10 @@ def build_report_data(dossier: Dossier, kind: str):
     if kind == "samenvatting":
         measures = [m for m in measures if m.mentionable and m.status == MeasureStatus.geaccepteerd]
     measure_views = tuple(MeasureView(m.title, m.description if kind == "vertrouwelijk" else "", m.owner_label,
-                                      m.due_date, bool(m.mentionable), _status_label(m), _utc(m.accepted_at))
+                                      m.due_date, bool(m.mentionable), _status_label(m), _utc(m.accepted_at),
+                                      subject=m.subject or "")
                           for m in measures)
-    talks = gesprekken(dossier)
+    talks = snapshot.gesprekken(dossier)
     common = dict(
         document_number=document_number(dossier, kind), organisation_name=org.name,
         organisation_kind=org.kind.value, labels=labels, candidate_name=dossier.candidate.name,
@@ -109,19 +107,19 @@ def build_report_data(dossier: Dossier, kind: str):
         reviewer_name=dossier.signed_off_by.name if dossier.signed_off_by else "",
         outcome=dossier.outcome or "", outcome_label=OUTCOME_LABELS.get(dossier.outcome or "", ""),
         conclusion=dossier.conclusion or "", measures=measure_views,
-        verify_url=runtime.external_url(f"/verificatie/{document_number(dossier, kind)}"),
+        verify_url=notify.link("public.landing", document_number=document_number(dossier, kind)),
     )
     if kind == "samenvatting":
         headers, rows = public_nevenfuncties(questionnaire, answers) if questionnaire else (("Nevenfunctie",), ())
         return ReportData(**common, public_nevenfuncties=rows, public_nevenfunctie_headers=headers)
-    comments = comments_by_target(dossier)
-    findings = tuple(_finding_view(item, FindingView, CommentView) for item in reviewed_findings(dossier, sub))
+    comments = snap.comments
+    findings = tuple(_finding_view(item, FindingView, CommentView) for item in snap.findings)
     general = tuple(CommentView(c.author.name, _utc(c.created_at), _target_label(target, questionnaire), c.body)
                     for target, items in comments.items() if target.startswith("question:") for c in items)
     return ReportData(
         **common, findings=findings, sections=_sections(questionnaire, answers) if questionnaire else (),
         clarifications=tuple(ClarificationView(_utc(c.created_at), c.question, _utc(c.answered_at), c.response or "")
-                             for c in clarifications(dossier)),
+                             for c in snapshot.clarifications(dossier)),
         comments=general, declaration_name=(sub.declaration_name or "") if sub else "",
         declaration_at=_utc(sub.created_at) if sub else None,
         gesprek_participants="\n".join(t.participants for t in talks),

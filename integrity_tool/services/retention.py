@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from .. import audit
 from ..models import (AppointmentResult, ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision,
                       Gesprek, Report, Submission, User, db, utcnow)
-from . import runtime
+from . import runtime, snapshot
 
 PERSONAL_TABLES = (Comment, ClarificationRequest, Gesprek, FindingDecision)
 
@@ -97,12 +97,9 @@ def delete_personal_data(dossier: Dossier, report: PurgeReport, *, keep_public: 
     latest = submissions[-1] if submissions else None
     for sub in submissions:
         if keep_public and sub is latest:
-            try:
-                questionnaire = runtime.catalog().get(sub.questionnaire_id, sub.questionnaire_version)
-                sub.payload = {"answers": public_only(questionnaire, (sub.payload or {}).get("answers")),
-                               "findings": [], "purged": True}
-            except KeyError:
-                sub.payload = {"answers": {}, "findings": [], "purged": True}
+            questionnaire = snapshot.questionnaire_for(sub)
+            kept = public_only(questionnaire, snapshot.submission_answers(sub)) if questionnaire is not None else {}
+            sub.payload = {"answers": kept, "findings": [], "purged": True}
             sub.declaration_name = None
             report.add("submission (alleen openbare velden bewaard)", 1)
         else:

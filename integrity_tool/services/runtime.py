@@ -44,7 +44,3 @@ def send_mail(to: str, template: str, subject: str, language: str = "nl", **cont
 
         subject = gettext(subject)
     return mail.send(mail_settings(), to, subject, text, html)
-
-
-def external_url(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
 from ..scoring import OUTCOMES
-from . import reports, runtime, workflow
+from . import notify, reports, runtime, workflow
+from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
-from .review import clean_text, ensure_reviewable, reviewed_findings
+from .guards import clean_text, ensure_reviewable
+from .snapshot import reviewed_findings
 from .security import consume_totp
 
 log = logging.getLogger("integrity_tool")
@@ -66,6 +68,11 @@ def sign_off_problems(dossier: Dossier) -> list[str]:
             check_outcome(dossier, dossier.outcome)
         except InvalidInput as exc:
             problems.append(exc.message)
+    for m in _measures(dossier):
+        left = unfilled(m.title, m.subject, m.description)
+        if left:
+            problems.append(f"De maatregel '{m.title}' bevat nog een open plek ({', '.join(left)}). Verwijder de "
+                            "maatregel en stel hem opnieuw op met de juiste tekst.")
     waiting = [m for m in _measures(dossier) if m.status == MeasureStatus.voorgesteld]
     if dossier.status == S.maatregelen_voorgesteld and waiting:
         problems.append(f"De kandidaat heeft nog niet gereageerd op {len(waiting)} maatregel(en).")
@@ -113,11 +120,11 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     audit.record("dossier.afgerond", actor=user, dossier=dossier, ip=ip, uitkomst=dossier.outcome,
                  documenten=[r.document_number for r in stored])
     db.session.commit()
-    from .review import notify_candidate
-
-    notify_candidate(dossier, "Uw risicoanalyse is afgerond",
+    notify.notify_candidate(dossier, "Uw risicoanalyse is afgerond",
                      "De {title} heeft uw risicoanalyse afgerond. U kunt het vertrouwelijke rapport downloaden "
-                     "na inloggen.", "/kandidaat/maatregelen/")
+                     "na inloggen.", "candidate_measures.home")
+    notify.tell("ondertekend", dossier, "afgerond", notify.griffiers_of(dossier), "griffie.dossier",
+                public_id=dossier.public_id)
     return stored
 
 

@@ -19,7 +19,7 @@ from ..questionnaire import Questionnaire, display_value, prune_hidden
 from ..scoring import evaluate
 from ..textcheck import clean_line
 from . import answers as answers_service
-from . import scoping, workflow
+from . import notify, scoping, snapshot, workflow
 from .errors import InvalidInput, NotFound, StateError
 
 
@@ -100,7 +100,7 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
         action = "submit"
     else:
         raise StateError(workflow.MESSAGES["submit"])
-    questionnaire = answers_service.questionnaire_for(dossier)
+    questionnaire = snapshot.require_questionnaire(dossier)
     answers = prune_hidden(questionnaire, dossier.answers or {})
     if answers_service.incomplete_sections(questionnaire, answers):
         raise Incomplete("Nog niet alle vragen zijn beantwoord. Vul eerst de onderdelen in die nog niet klaar zijn.")
@@ -118,7 +118,7 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
                                        f"{counts.get('aandachtspunt', 0)}")
     number = (db.session.scalar(select(func.max(Submission.number)).where(Submission.dossier_id == dossier.id))
               or 0) + 1
-    snapshot = Submission(
+    submission = Submission(
         dossier_id=dossier.id, number=number, questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
         payload={"answers": answers, "findings": result.to_dict(),
@@ -126,13 +126,16 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
                                  "ip": ip}},
         declaration_name=declaration_name, ip=(ip or "")[:64] or None, created_at=now,
     )
-    db.session.add(snapshot)
+    db.session.add(submission)
     db.session.flush()
     audit.record("dossier.ingediend" if action == "submit" else "dossier.opnieuw_ingediend", actor=candidate,
                  dossier=dossier, ip=ip, indiening=number, vragenlijst=questionnaire.id,
                  versie=questionnaire.version, hash=questionnaire.content_hash)
     db.session.commit()
-    return snapshot
+    kind = "ingediend" if action == "submit" else "opnieuw_ingediend"
+    notify.tell(kind, dossier, f"indiening-{number}", notify.reviewers_of(dossier), "review.dossier",
+                public_id=dossier.public_id)
+    return submission
 
 
 def withdraw(candidate: User, dossier: Dossier, ip: str | None) -> None:

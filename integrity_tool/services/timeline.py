@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..models import AuditEvent, Dossier, db
 from ..questionnaire import display_value, fill_placeholders
+from ..questionnaire.model import is_english
 
 # Dutch descriptions of audit actions for the timeline (unknown actions are shown as-is).
 ACTION_LABELS = {
@@ -36,6 +37,41 @@ ACTION_LABELS = {
     "aanvulling.toegevoegd": "Aanvulling toegevoegd",
     "herbevestiging.gestart": "Jaarlijkse herbevestiging gestart",
     "dossier.ingetrokken": "Dossier ingetrokken",
+    "antwoorden.opgeslagen": "Antwoorden opgeslagen",
+    "dossier.benoeming_vastgelegd": "Benoeming vastgelegd",
+    "bewaartermijn.verwijderd": "Verwijderd na afloop van de bewaartermijn",
+    "ronde.dossier_toegevoegd": "Dossier aan een ronde toegevoegd",
+    "ronde.dossier_verwijderd": "Dossier uit een ronde gehaald",
+    "uitnodiging.verstuurd": "Uitnodiging verstuurd",
+    "uitnodiging.ingetrokken": "Uitnodiging ingetrokken",
+    "account.geactiveerd": "Account geactiveerd",
+    "export.audittrail_csv": "Auditlogboek geëxporteerd (CSV)",
+    "export.overzicht_csv": "Overzicht geëxporteerd (CSV)",
+    "export.overzicht_xlsx": "Overzicht geëxporteerd (XLSX)",
+    "export.samenvattingen_zip": "Samenvattingen geëxporteerd (ZIP)",
+    "gegevens.gedownload": "Eigen gegevens gedownload",
+    "toegang.geweigerd": "Toegang geweigerd",
+    "inloggen": "Ingelogd",
+    "uitloggen": "Uitgelogd",
+    "wachtwoord.gewijzigd": "Wachtwoord gewijzigd",
+    "gebruiker.aangemaakt": "Gebruiker aangemaakt",
+    "organisatie.aangemaakt": "Organisatie aangemaakt",
+    "organisatie.instelling_gewijzigd": "Instelling van de organisatie gewijzigd",
+    "ronde.aangemaakt": "Ronde aangemaakt",
+    "ronde.gewijzigd": "Ronde gewijzigd",
+    "relaties.geupload": "Relatiebestand geüpload",
+}
+
+# Details shown next to an event: the page that was viewed and the kind of report.
+DETAIL_LABELS = {
+    "dossier": "dossier",
+    "wijzigingen": "wijzigingen",
+    "gespreksleidraad": "gespreksleidraad",
+    "maatregelen": "maatregelen",
+    "tijdlijn": "tijdlijn",
+    "vertrouwelijk": "vertrouwelijk",
+    "samenvatting": "samenvatting",
+    "kandidaat": "kopie kandidaat",
 }
 
 
@@ -96,10 +132,10 @@ class SectionChanges:
     changes: list[AnswerChange] = field(default_factory=list)
 
 
-def _show(question, value) -> str:
+def _show(question, value, lang: str | None = None) -> str:
     if value is None or value == "" or value == []:
         return ""
-    return display_value(question, value)
+    return display_value(question, value, lang)
 
 
 def _kind(old: str, new: str) -> str:
@@ -110,14 +146,16 @@ def _kind(old: str, new: str) -> str:
     return "gewijzigd"
 
 
-def _item_title(repeat, item: dict, index: int) -> str:
-    label = repeat.item_label or ""
+def _item_title(repeat, item: dict, index: int, lang: str | None = None) -> str:
+    label = repeat.localized_item_label(lang) or ""
     context = {}
     for sub in repeat.questions:
         if item.get(sub.id) not in (None, ""):
-            context[sub.id] = _show(sub, item.get(sub.id))
-    text = fill_placeholders(label, context) if label else ""
-    return f"{repeat.label} – regel {index + 1}" + (f": {text}" if text else "")
+            context[sub.id] = _show(sub, item.get(sub.id), lang)
+    text = fill_placeholders(label, context, lang=lang) if label else ""
+    line = (f"{repeat.localized_label(lang)} – item {index + 1}" if is_english(lang)
+            else f"{repeat.label} – regel {index + 1}")
+    return line + (f": {text}" if text else "")
 
 
 def _similarity(a: dict, b: dict) -> float:
@@ -149,7 +187,7 @@ def _pair_items(old: list, new: list) -> list[tuple[int | None, int | None]]:
     return sorted(pairs, key=lambda p: (p[1] if p[1] is not None else 1 << 20, p[0] or 0))
 
 
-def _repeat_changes(q, old_items, new_items) -> list[AnswerChange]:
+def _repeat_changes(q, old_items, new_items, lang: str | None = None) -> list[AnswerChange]:
     old_items = [i for i in (old_items or []) if isinstance(i, dict)]
     new_items = [i for i in (new_items or []) if isinstance(i, dict)]
     changes = []
@@ -158,38 +196,43 @@ def _repeat_changes(q, old_items, new_items) -> list[AnswerChange]:
         new = new_items[j] if j is not None else {}
         if old == new:
             continue
-        title = _item_title(q, new if j is not None else old, j if j is not None else i)
+        title = _item_title(q, new if j is not None else old, j if j is not None else i, lang)
         if i is None or j is None:
-            summary_old = "; ".join(f"{s.label}: {_show(s, old.get(s.id))}" for s in q.questions if _show(s, old.get(s.id)))
-            summary_new = "; ".join(f"{s.label}: {_show(s, new.get(s.id))}" for s in q.questions if _show(s, new.get(s.id)))
-            changes.append(AnswerChange(q.label, summary_old, summary_new,
+            summary_old = "; ".join(f"{s.localized_label(lang)}: {_show(s, old.get(s.id), lang)}"
+                                    for s in q.questions if _show(s, old.get(s.id)))
+            summary_new = "; ".join(f"{s.localized_label(lang)}: {_show(s, new.get(s.id), lang)}"
+                                    for s in q.questions if _show(s, new.get(s.id)))
+            changes.append(AnswerChange(q.localized_label(lang), summary_old, summary_new,
                                         "toegevoegd" if i is None else "verwijderd", title, q.id))
             continue
         for sub in q.questions:
-            a, b = _show(sub, old.get(sub.id)), _show(sub, new.get(sub.id))
+            a, b = _show(sub, old.get(sub.id), lang), _show(sub, new.get(sub.id), lang)
             if old.get(sub.id) != new.get(sub.id) and a != b:
-                changes.append(AnswerChange(sub.label, a, b, _kind(a, b), title, f"{q.id}.{sub.id}"))
+                changes.append(AnswerChange(sub.localized_label(lang), a, b, _kind(a, b), title, f"{q.id}.{sub.id}"))
     return changes
 
 
-def diff_answers(questionnaire, old: dict | None, new: dict | None) -> list[SectionChanges]:
-    """Per section, every question whose answer differs; repeat items compared field by field."""
+def diff_answers(questionnaire, old: dict | None, new: dict | None, lang: str | None = None) -> list[SectionChanges]:
+    """Per section, every question whose answer differs; repeat items compared field by field.
+    Labels and values in ``lang`` (the questionnaire's own texts)."""
     old, new = old or {}, new or {}
     result = []
     if questionnaire is None:
         return result
     for section in questionnaire.sections:
-        bucket = SectionChanges(section.title)
+        bucket = SectionChanges(section.localized_title(lang))
         for q in section.questions:
             a, b = old.get(q.id), new.get(q.id)
             if a == b:
                 continue
             if q.type == "repeat":
-                bucket.changes.extend(_repeat_changes(q, a if isinstance(a, list) else [], b if isinstance(b, list) else []))
+                bucket.changes.extend(_repeat_changes(q, a if isinstance(a, list) else [],
+                                                      b if isinstance(b, list) else [], lang))
                 continue
-            shown_a, shown_b = _show(q, a), _show(q, b)
+            shown_a, shown_b = _show(q, a, lang), _show(q, b, lang)
             if shown_a != shown_b:
-                bucket.changes.append(AnswerChange(q.label, shown_a, shown_b, _kind(shown_a, shown_b), "", q.id))
+                bucket.changes.append(AnswerChange(q.localized_label(lang), shown_a, shown_b,
+                                                   _kind(shown_a, shown_b), "", q.id))
         if bucket.changes:
             result.append(bucket)
     return result

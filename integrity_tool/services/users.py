@@ -265,3 +265,26 @@ def change_password(user: User, current: str, new: str, sid: str | None, ip: str
     ended = end_other_sessions(user, sid)
     audit.record("wachtwoord.gewijzigd", actor=user, ip=ip, andere_sessies_beeindigd=ended)
     db.session.commit()
+
+
+def reset_credentials(email: str, *, days: int = 2) -> tuple[User, str]:
+    """An administrator's way back in for someone locked out (``integrity-tool user reset-password``):
+    password, second factor and recovery codes are cleared, every session ends, and a single-use
+    activation link (valid ``days`` days) lets the person choose a new password and second factor.
+    Returns the user and the raw token. NotFound for an unknown or deactivated account."""
+    from ..models import RecoveryCode
+
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email or "")))
+    if user is None or not user.active:
+        raise NotFound("Er is geen actief account met dit e-mailadres.")
+    user.password_hash = None
+    user.mfa_method = None
+    user.totp_secret = None
+    db.session.execute(update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+                       .values(used_at=utcnow()))
+    end_other_sessions(user, None)
+    token = issue_invitation(user, days)
+    audit.record("account.herstel_uitgegeven", organisation_id=user.organisation_id, gebruiker=user.email,
+                 geldig_dagen=days)
+    db.session.commit()
+    return user, token

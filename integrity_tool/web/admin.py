@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from .. import audit
 from ..models import Organisation, Role, User, db
+from ..services import notify
 from .hooks import client_ip, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -39,6 +40,19 @@ class SettingsForm(FlaskForm):
     submit = SubmitField(_l("Instellingen opslaan"))
 
 
+# One checkbox per kind of "it is your turn" mail (checked = sent); stored as the kinds switched off.
+for _kind in notify.TURN_KINDS:
+    setattr(SettingsForm, f"mail_{_kind}", BooleanField(_l(notify.TURN_LABELS[_kind]), default=True))
+
+
+def settings_form(org: Organisation) -> SettingsForm:
+    form = SettingsForm(obj=org)
+    if not form.is_submitted():
+        for kind in notify.TURN_KINDS:
+            getattr(form, f"mail_{kind}").data = notify.enabled(org, kind)
+    return form
+
+
 def apply_settings(org: Organisation, actor: User, values: dict, ip: str | None = None) -> list[str]:
     """Write the changed settings, one audit event per change; returns the changed attributes."""
     changed = []
@@ -50,6 +64,14 @@ def apply_settings(org: Organisation, actor: User, values: dict, ip: str | None 
             audit.record("organisatie.instelling_gewijzigd", actor=actor, organisation_id=org.id, ip=ip,
                          instelling=audit_name, oud=old, nieuw=new)
             changed.append(attr)
+    if "notifications_off" in values:
+        new_off = sorted(k for k in values["notifications_off"] if k in notify.TURN_KINDS)
+        old_off = sorted(org.notifications_off or [])
+        if new_off != old_off:
+            org.notifications_off = new_off
+            audit.record("organisatie.instelling_gewijzigd", actor=actor, organisation_id=org.id, ip=ip,
+                         instelling="meldingen_uit", oud=old_off, nieuw=new_off)
+            changed.append("notifications_off")
     db.session.commit()
     return changed
 
@@ -58,10 +80,11 @@ def apply_settings(org: Organisation, actor: User, values: dict, ip: str | None 
 @role_required(Role.admin)
 def home():
     org = current_user.organisation
-    form = SettingsForm(obj=org)
+    form = settings_form(org)
     if form.validate_on_submit():
-        changed = apply_settings(org, current_user, {attr: getattr(form, attr).data for attr, _n in SETTINGS},
-                                 ip=client_ip())
+        values = {attr: getattr(form, attr).data for attr, _n in SETTINGS}
+        values["notifications_off"] = [k for k in notify.TURN_KINDS if not getattr(form, f"mail_{k}").data]
+        changed = apply_settings(org, current_user, values, ip=client_ip())
         if changed:
             flash(_("De instellingen zijn opgeslagen."), "success")
         else:
@@ -70,4 +93,5 @@ def home():
     people = db.session.scalars(
         select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.role, User.name)
     ).all()
-    return render_template("admin/home.html", people=people, org=org, form=form), (400 if form.errors else 200)
+    return render_template("admin/home.html", people=people, org=org, form=form,
+                           turn_kinds=notify.TURN_KINDS), (400 if form.errors else 200)

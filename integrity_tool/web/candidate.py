@@ -20,7 +20,7 @@ from wtforms.validators import Length
 from ..models import Dossier, DossierStatus, Role, db
 from ..questionnaire import missing_required, visible_questions, visible_subquestions
 from ..services import answers as answers_service
-from ..services import scoping, submission
+from ..services import scoping, snapshot, submission
 from ..services.errors import Conflict, StateError
 from . import dynamic_forms as df
 from .forms import ActionForm
@@ -45,7 +45,7 @@ def _dossier(public_id: str) -> Dossier:
 
 
 def _context(dossier: Dossier) -> dict:
-    questionnaire = answers_service.questionnaire_for(dossier)
+    questionnaire = snapshot.require_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
     return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),

@@ -13,10 +13,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models import STATUS_LABELS, AppointmentResult, Dossier, DossierStatus, RelationUpload, Role, User, db
-from ..services import exports, matching, rounds, scoping
+from ..services import exports, matching, reports, rounds, scoping
 from ..services import overview as ov
 from ..services.errors import InvalidInput
-from .hooks import role_required
+from .hooks import client_ip, role_required
+from .review import pdf_response
 
 bp = Blueprint("griffie", __name__, url_prefix="/griffie")
 GRIFFIE = (Role.griffier,)
@@ -151,8 +152,19 @@ def dossier(public_id: str):
     target = scoping.get_dossier(current_user, public_id, roles=GRIFFIE)
     form = AppointmentForm(data={"result": target.appointment_result.value if target.appointment_result else None,
                                  "decided_on": target.appointment_decided_at})
-    return render_template("griffie/dossier.html", dossier=target, form=form,
+    kinds = reports.allowed_kinds(current_user, target) if target.status == DossierStatus.afgerond else ()
+    available = [k for k in kinds if k in reports.reports_of(target)]
+    return render_template("griffie/dossier.html", dossier=target, form=form, report_kinds=available,
                            result_labels=rounds.RESULT_LABELS, statuses=STATUS_LABELS)
+
+
+@bp.route("/dossiers/<public_id>/rapport/<kind>.pdf")
+@role_required(*GRIFFIE)
+def report(public_id: str, kind: str):
+    """One signed report of one dossier (the raad summary; the confidential report only where the
+    organisation lets the griffier see it), in a round or not; audited like every download."""
+    filename, content = reports.download(current_user, public_id, kind, ip=client_ip())
+    return pdf_response(filename, content)
 
 
 @bp.route("/dossiers/<public_id>/benoeming", methods=["POST"])

@@ -33,7 +33,7 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "Incomplete": _FIRST_ARG, "NotConfirmed": _FIRST_ARG, "NameMismatch": _FIRST_ARG, "UploadRejected": _FIRST_ARG,
     # runtime.send_mail(to, template, subject, ...): the subject is translated in the recipient's language.
     "send_mail": ((2,), ("subject",)),
-    # review.notify_candidate(dossier, subject, message, path)
+    # notify.notify_candidate(dossier, subject, message, endpoint, **values)
     "notify_candidate": ((1, 2), ("subject", "message")),
     # web.errors.render_error(status, message, title)
     "render_error": ((1, 2), ("message", "title")),

@@ -11,7 +11,7 @@ from wtforms import HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..models import Dossier, DossierStatus, Role, db
-from ..services import measures, reports, review, scoping
+from ..services import measures, reports, review, scoping, snapshot
 from ..services.errors import InvalidInput
 from .hooks import client_ip, role_required
 from .review import pdf_response
@@ -49,7 +49,7 @@ def home():
     for d in _own_dossiers():
         entries.append({
             "dossier": d, "measures": measures.measures_of(d),
-            "questions": review.open_clarifications(d) if d.status == DossierStatus.terug_naar_kandidaat else [],
+            "questions": snapshot.open_clarifications(d) if d.status == DossierStatus.terug_naar_kandidaat else [],
             "report": reports.reports_of(d).get("vertrouwelijk") if d.status == DossierStatus.afgerond else None,
         })
     return render_template("candidate_measures/home.html", entries=entries, response_form=ResponseForm(),

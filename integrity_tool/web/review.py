@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,9 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..questionnaire import display_value
-from ..models import MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db
+from ..models import (MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
+                      owner_label_for)
 from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
-from ..services import herbevestiging, measures, reports, review, scoping, signoff, timeline
+from ..services import guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, timeline
 from ..services.errors import InvalidInput
 from ..textcheck import MAX_DB_INT
 from .hooks import client_ip, role_required
@@ -29,7 +31,7 @@ bp = Blueprint("review", __name__, url_prefix="/beoordeling")
 
 class DecisionForm(FlaskForm):
     finding_key = HiddenField(validators=[DataRequired(), Length(max=200)])
-    new_level = SelectField(_l("Nieuw niveau"), choices=[SelectChoice(lv, LEVEL_LABELS[lv]) for lv in LEVELS]
+    new_level = SelectField(_l("Nieuw niveau"), choices=[SelectChoice(lv, _l(LEVEL_LABELS[lv])) for lv in LEVELS]
                             + [SelectChoice("vervallen", _l("Vervallen (bevinding weerlegd)"))])
     justification = TextAreaField(_l("Onderbouwing (verplicht)"), validators=[DataRequired(_l("Schrijf een onderbouwing.")),
                                                                               Length(max=10000)])
@@ -60,19 +62,21 @@ class GesprekForm(FlaskForm):
 class MeasureForm(FlaskForm):
     catalogue_id = HiddenField(validators=[Length(max=100)])
     title = StringField(_l("Titel"), validators=[DataRequired(_l("Vul een titel in.")), Length(max=300)])
+    subject = StringField(_l("Betreft"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Omschrijving"), validators=[DataRequired(_l("Vul een omschrijving in.")),
                                                                 Length(max=10000)])
     finding_keys = SelectMultipleField(_l("Gekoppelde bevinding(en)"), choices=[], validate_choice=False)
-    owner = RadioField(_l("Uitvoerder"), choices=[SelectChoice(k, v) for k, v in OWNER_LABELS.items()],
+    owner = RadioField(_l("Uitvoerder"), choices=[SelectChoice(k, _l(v)) for k, v in OWNER_LABELS.items()],
                        default="candidate",
                        validators=[DataRequired()])
-    due_date = DateField(_l("Uiterlijk op"), validators=[DataRequired(_l("Vul een datum in."))])
+    due_date = DateField(_l("Uiterlijk op"), validators=[Optional()])
+    ongoing = BooleanField(_l("Doorlopend: geldt de hele ambtsperiode, zonder uiterste datum"))
     mentionable = BooleanField(_l("Mag worden vermeld in de samenvatting voor de volksvertegenwoordiging"))
     submit = SubmitField(_l("Maatregel toevoegen"))
 
 
 class ConclusionForm(FlaskForm):
-    outcome = RadioField(_l("Uitkomst"), choices=[SelectChoice(o, OUTCOME_LABELS[o]) for o in OUTCOMES],
+    outcome = RadioField(_l("Uitkomst"), choices=[SelectChoice(o, _l(OUTCOME_LABELS[o])) for o in OUTCOMES],
                          validators=[DataRequired(_l("Kies een uitkomst."))])
     conclusion = TextAreaField(_l("Conclusie"), validators=[DataRequired(_l("Schrijf de conclusie.")), Length(max=10000)])
     submit = SubmitField(_l("Conclusie opslaan"))
@@ -108,6 +112,15 @@ def _first_error(form) -> str:
     return _("Het formulier is niet volledig ingevuld.")
 
 
+def _lang() -> str:
+    return str(get_locale() or "nl")
+
+
+def _qlang(questionnaire) -> str:
+    """The language of the questionnaire texts on the page (Dutch for a Dutch-only questionnaire)."""
+    return questionnaire.content_language(_lang()) if questionnaire is not None else _lang()
+
+
 def _back(dossier: Dossier, anchor: str = ""):
     return redirect(url_for("review.dossier", public_id=dossier.public_id) + (f"#{anchor}" if anchor else ""))
 
@@ -128,24 +141,23 @@ def dashboard():
 @role_required(Role.reviewer)
 def dossier(public_id: str):
     d = review.open_dossier(current_user, public_id, ip=client_ip())
-    sub = review.latest_submission(d)
-    questionnaire = review.questionnaire_for(sub or d)
-    items = review.reviewed_findings(d, sub)
-    subs = review.submissions(d)
+    snap = snapshot.latest(d, lang=_lang())
+    questionnaire = snap.questionnaire
+    subs = snapshot.submissions(d)
     changes = None
     if len(subs) >= 2:
-        changes = timeline.diff_answers(questionnaire, review.submission_answers(subs[-2]),
-                                        review.submission_answers(subs[-1]))
+        changes = timeline.diff_answers(questionnaire, snapshot.submission_answers(subs[-2]),
+                                        snapshot.submission_answers(subs[-1]), lang=_qlang(questionnaire))
     return render_template(
-        "review/dossier.html", d=d, sub=sub, subs=subs, questionnaire=questionnaire,
-        groups=review.grouped_by_theme(items, questionnaire), counts=review.effective_counts(items),
-        answers=review.submission_answers(sub), comments=review.comments_by_target(d),
-        clarifications=review.clarifications(d), changes=changes,
-        herbevestiging_changes=herbevestiging.changes_since_previous(d),
+        "review/dossier.html", d=d, sub=snap.submission, subs=subs, questionnaire=questionnaire,
+        groups=snapshot.grouped_by_theme(snap.findings, questionnaire), counts=snapshot.effective_counts(snap.findings),
+        answers=snap.answers, comments=snap.comments,
+        clarifications=snapshot.clarifications(d), changes=changes,
+        herbevestiging_changes=herbevestiging.changes_since_previous(d, _lang()),
         decision_form=DecisionForm(), comment_form=CommentForm(), level_labels=LEVEL_LABELS,
-        editable=d.status in review.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
+        editable=d.status in guards.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
         addendum_form=AddendumForm(), action_form=ActionOnlyForm(), measures=measures.measures_of(d),
-        display_value=display_value,
+        display_value=display_value, qlang=_qlang(questionnaire),
     )
 
 
@@ -188,16 +200,16 @@ def clarification(public_id: str):
         else:
             flash(_("%(n)s vraag/vragen verstuurd. Het dossier staat weer bij de kandidaat.", n=count), "success")
             return _back(d)
-    asks = [i for _t, group in review.interview_guide(d) for i in group if i.finding.ask]
+    asks = [i for _t, group in review.interview_guide(d, lang=_lang()) for i in group if i.finding.ask]
     return render_template("review/clarification.html", d=d, form=form, asks=asks,
-                           history=review.clarifications(d))
+                           history=snapshot.clarifications(d))
 
 
 @bp.route("/dossier/<public_id>/wijzigingen")
 @role_required(Role.reviewer)
 def changes(public_id: str):
     d = review.open_dossier(current_user, public_id, ip=client_ip(), page="wijzigingen")
-    subs = review.submissions(d)
+    subs = snapshot.submissions(d)
     try:
         number = int(request.args.get("versie") or (subs[-1].number if subs else 0))
     except ValueError:
@@ -207,10 +219,11 @@ def changes(public_id: str):
     previous = max((s for s in subs if s.number < number), key=lambda s: s.number, default=None)
     diff = None
     if current is not None and previous is not None:
-        diff = timeline.diff_answers(review.questionnaire_for(current), review.submission_answers(previous),
-                                     review.submission_answers(current))
+        questionnaire = snapshot.questionnaire_for(current)
+        diff = timeline.diff_answers(questionnaire, snapshot.submission_answers(previous),
+                                     snapshot.submission_answers(current), lang=_qlang(questionnaire))
     return render_template("review/changes.html", d=d, subs=subs, current=current, previous=previous, diff=diff,
-                           herbevestiging_changes=herbevestiging.changes_since_previous(d))
+                           herbevestiging_changes=herbevestiging.changes_since_previous(d, _lang()))
 
 
 @bp.route("/dossier/<public_id>/gespreksleidraad")
@@ -218,9 +231,9 @@ def changes(public_id: str):
 def guide(public_id: str):
     d = review.open_dossier(current_user, public_id, ip=client_ip(), page="gespreksleidraad")
     form = GesprekForm(held_on=date.today()) if request.method == "GET" else GesprekForm()
-    return render_template("review/guide.html", d=d, groups=review.interview_guide(d), form=form,
-                           gesprekken=review.gesprekken(d), clarifications=review.clarifications(d),
-                           level_labels=LEVEL_LABELS, editable=d.status in review.REVIEWABLE)
+    return render_template("review/guide.html", d=d, groups=review.interview_guide(d, lang=_lang()), form=form,
+                           gesprekken=snapshot.gesprekken(d), clarifications=snapshot.clarifications(d),
+                           level_labels=LEVEL_LABELS, editable=d.status in guards.REVIEWABLE)
 
 
 @bp.route("/dossier/<public_id>/gesprek", methods=["POST"])
@@ -240,7 +253,8 @@ def gesprek(public_id: str):
 def _measure_form(d: Dossier, data=None) -> MeasureForm:
     form = MeasureForm(data=data) if data else MeasureForm()
     form.finding_keys.choices = [SelectChoice(i.key, f"{i.finding.theme_title}: {i.finding.explanation[:90]}")
-                                 for i in review.reviewed_findings(d) if not i.dismissed]
+                                 for i in snapshot.reviewed_findings(d, lang=_lang()) if not i.dismissed]
+    form.owner.choices = [SelectChoice(k, _(owner_label_for(k, d.organisation))) for k in OWNER_LABELS]
     return form
 
 
@@ -255,24 +269,36 @@ def dossier_measures(public_id: str):
                 measures.propose_measure(
                     current_user, d, title=form.title.data, description=form.description.data,
                     owner=form.owner.data, due_date=form.due_date.data, finding_keys=form.finding_keys.data,
-                    mentionable=form.mentionable.data, catalogue_id=form.catalogue_id.data or None, ip=client_ip())
+                    mentionable=form.mentionable.data, catalogue_id=form.catalogue_id.data or None,
+                    subject=form.subject.data, ongoing=form.ongoing.data, ip=client_ip())
             except InvalidInput as exc:
-                form.title.errors = list(form.title.errors) + [exc.message]
+                target = form.description if measures.unfilled(form.title.data, form.subject.data,
+                                                               form.description.data) else form.title
+                target.errors = list(target.errors) + [exc.message]
             else:
                 flash(_("De maatregel is toegevoegd."), "success")
                 return redirect(url_for("review.dossier_measures", public_id=d.public_id))
     else:
         review.open_dossier(current_user, public_id, ip=client_ip(), page="maatregelen")
         pick = request.args.get("voorstel")
-        suggestion = next((s for s in measures.suggestions(d) if f"{s.catalogue_id}|{s.finding_key}" == pick), None)
+        suggestion = next((s for s in measures.suggestions(d, lang=_lang())
+                           if f"{s.catalogue_id}|{s.finding_key}" == pick), None)
         if suggestion is not None:
             form = _measure_form(d, {
                 "catalogue_id": suggestion.catalogue_id, "title": suggestion.title,
                 "description": suggestion.description, "owner": suggestion.owner, "due_date": suggestion.due_date,
+                "ongoing": suggestion.due_date is None, "subject": suggestion.subject,
                 "finding_keys": [suggestion.finding_key]})
+    if form.title.data or form.description.data:
+        left = measures.unfilled(form.title.data, form.subject.data, form.description.data)
+        if left and not form.description.errors:
+            form.description.errors = list(form.description.errors) + [
+                _("Deze tekst bevat nog een open plek (%(left)s). Vul die in; zo'n plek mag niet in het "
+                  "ondertekende rapport komen.", left=", ".join(left))]
     return render_template("review/measures_dossier.html", d=d, form=form, measures=measures.measures_of(d),
-                           suggestions=measures.suggestions(d), action_form=ActionOnlyForm(), status_labels=MEASURE_STATUS_LABELS,
-                           editable=d.status in review.REVIEWABLE)
+                           suggestions=measures.suggestions(d, lang=_lang()), action_form=ActionOnlyForm(),
+                           status_labels=MEASURE_STATUS_LABELS, editable=d.status in guards.REVIEWABLE,
+                           unfilled=measures.unfilled)
 
 
 @bp.route("/dossier/<public_id>/maatregelen/<measure_id>/verwijderen", methods=["POST"])
@@ -313,10 +339,10 @@ def conclude(public_id: str):
         else:
             flash(_("De conclusie is opgeslagen. Controleer alles en onderteken daarna."), "success")
             return redirect(url_for("review.conclude", public_id=d.public_id))
-    items = review.reviewed_findings(d)
+    items = snapshot.reviewed_findings(d)
     return render_template("review/conclude.html", d=d, form=form, sign_form=SignOffForm(version=d.version),
                            problems=signoff.sign_off_problems(d), blocking=signoff.unresolved_blocking(d),
-                           counts=review.effective_counts(items), measures=measures.measures_of(d),
+                           counts=snapshot.effective_counts(items), measures=measures.measures_of(d),
                            outcome_labels=OUTCOME_LABELS)
 
 
@@ -364,7 +390,8 @@ def pdf_response(filename: str, content: bytes):
 @role_required(Role.reviewer)
 def history(public_id: str):
     d = review.open_dossier(current_user, public_id, ip=client_ip(), page="tijdlijn")
-    return render_template("review/timeline.html", d=d, entries=timeline.dossier_timeline(d))
+    return render_template("review/timeline.html", d=d, entries=timeline.dossier_timeline(d),
+                           detail_labels=timeline.DETAIL_LABELS)
 
 
 @bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])

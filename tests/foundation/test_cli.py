@@ -77,6 +77,15 @@ def test_demo_seeds_only_empty_database(runner, app_ctx):
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "al gegevens" in again.output
     assert db.session.scalar(select(db.func.count(Organisation.id))) == 1
+    code = runner.invoke(args=["demo-code", " Kandidaat@voorbeeld.nl "])
+    assert code.exit_code == 0 and re.fullmatch(r"\d{6}\n", code.output), code.output
+
+
+def test_demo_code_only_for_demo_users(runner, make_user):
+    user = make_user("griffier")
+    result = runner.invoke(args=["demo-code", user.email])
+    assert result.exit_code == 1 and "alleen voor demo-gebruikers" in result.output
+    assert runner.invoke(args=["demo-code", "niemand@voorbeeld.nl"]).exit_code == 1
 
 
 def test_init_creates_instance_and_is_idempotent(tmp_path):
@@ -99,3 +108,38 @@ def test_init_creates_instance_and_is_idempotent(tmp_path):
     help_text = subprocess.run([exe, "--help"], env=env, capture_output=True, text=True, timeout=60).stdout
     for command in COMMANDS:  # the console script lists every command registered by name
         assert re.search(rf"^\s+{re.escape(command)}\s", help_text, re.M), command
+
+
+def test_demo_show_prints_working_logins_again(app, runner, app_ctx):
+    """Issue 13.8: `demo --show` prints the demo log-ins again; the printed password works."""
+    assert runner.invoke(args=["demo", "--show"]).exit_code == 1  # no demo yet: a clear message
+    runner.invoke(args=["demo"])
+    again = runner.invoke(args=["demo"])
+    assert "demo --show" in again.output and "reset-password" in again.output
+    shown = runner.invoke(args=["demo", "--show"])
+    assert shown.exit_code == 0, shown.output
+    password = re.search(r"griffier@voorbeeld\.nl\s+wachtwoord: (\S+)", shown.output).group(1)
+    user = db.session.scalar(select(User).where(User.email == "griffier@voorbeeld.nl"))
+    db.session.refresh(user)
+    assert user.totp_secret in shown.output
+    c = app.test_client()
+    r = c.post("/inloggen", data={"email": user.email, "password": password})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+
+
+def test_user_reset_password_prints_a_single_use_link(app, runner, make_user):
+    """Issue 13.8: `user reset-password EMAIL` clears the credentials and prints a single-use link."""
+    user = make_user("griffier")
+    result = runner.invoke(args=["user", "reset-password", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    link = re.search(r"https?://\S+/activeren/(\S+)", result.output)
+    assert link, result.output
+    db.session.refresh(user)
+    assert user.password_hash is None and user.totp_secret is None
+    c = app.test_client()
+    path = "/activeren/" + link.group(1)
+    assert c.get(path).status_code in (200, 302)
+    assert runner.invoke(args=["user", "reset-password", "niemand@example.nl"]).exit_code == 1
+    second = runner.invoke(args=["user", "reset-password", user.email])
+    assert c.get(path).status_code == 410  # the first link stopped working when a new one was issued
+    assert second.exit_code == 0

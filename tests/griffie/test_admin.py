@@ -4,7 +4,11 @@ from sqlalchemy import select
 from integrity_tool.models import AuditEvent, Organisation, db
 from tests.conftest import login
 
-FORM = {"retention_not_appointed_weeks": "4", "retention_appointed_months": "3"}
+# The page also holds the "it is your turn" mail checkboxes (issue 13.6), ticked by default: a browser
+# posts them, so the form here does too (left out, they would switch the mails off).
+FORM = {"retention_not_appointed_weeks": "4", "retention_appointed_months": "3",
+        **{f"mail_{k}": "y" for k in ("ingediend", "opnieuw_ingediend", "maatregelen_gereageerd", "ondertekend",
+                                       "beoordeling_gestart")}}
 
 
 def test_admin_toggles_griffier_access_audited(client, make_user, org, app_ctx):

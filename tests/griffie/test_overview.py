@@ -20,7 +20,7 @@ def test_overview_lists_dossiers_without_confidential_content(griffie_client, or
     html = griffie_client.get("/griffie/").get_data(as_text=True)
     assert "Anna Achter" in html and "Bob Boer" in html
     assert "Bert Burgemeester" in html and "5 van 12" in html
-    assert "Verlopen" in html and "Beide rapporten" in html
+    assert "Verlopen" in html and "Samenvatting (PDF)" in html  # the column links the raad summary (issue 13.5)
     assert "Bevindingen" not in html and "1 / 2 / 3" not in html
 
 

@@ -124,7 +124,7 @@ def f(what):
     raise InvalidInput("Vul de naam in.")
     raise StateError(f"Niet {what}")
     runtime.send_mail(to, "invitation", "Uitnodiging", language="en")
-    notify_candidate(dossier, "Onderwerp", "Bericht voor de {title}.", "/kandidaat/")
+    notify_candidate(dossier, "Onderwerp", "Bericht voor de {title}.", "candidate.home")
     problems.append("Een probleem.")
 '''
     found = {text for _line, text in extra_messages(source)}

@@ -9,7 +9,7 @@ import pytest
 
 from integrity_tool.models import User, db
 from integrity_tool.services import dossiers, invitations, users
-from integrity_tool.services.review import notify_candidate
+from integrity_tool.services.notify import notify_candidate
 from tests.conftest import login, outbox_messages
 
 QID = "kandidaat-wethouder"
@@ -203,7 +203,7 @@ def test_review_notice_in_english(app, candidate_dossier):
     notify_candidate(dossier, "Vraag om toelichting bij uw risicoanalyse",
                      "De {title} heeft aanvullende vragen over uw risicoanalyse. Log in om de vragen te "
                      "beantwoorden. U kunt ook uw antwoorden aanpassen en daarna de vragenlijst opnieuw indienen.",
-                     "/kandidaat/maatregelen/")
+                     "candidate_measures.home")
     msg, text, _html = _mail(app)
     assert msg["Subject"] == "Request for clarification about your risk assessment"
     assert "The mayor has further questions about your risk assessment." in text

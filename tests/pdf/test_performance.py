@@ -7,7 +7,8 @@ from asn1crypto import cms, core
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import general
 
-from integrity_tool import signing
+from integrity_tool import render_pool, signing
+from integrity_tool.signing import _asn1_speedup, sign
 from integrity_tool.pdf import layout, render_confidential, render_summary
 from integrity_tool.pdf.sample import sample_report_data
 
@@ -36,8 +37,8 @@ def test_asn1crypto_patch_is_active_and_byte_identical(pki):
     from asn1crypto import version
 
     assert getattr(core.Asn1Value.dump, "_it_once", False) == (version.__version__ == "1.5.1")
-    original = signing._ORIGINAL_ASN1_DUMP
-    signer = signing._load_signer(pki.p12_path, PASSPHRASE)
+    original = _asn1_speedup.ORIGINAL_DUMP
+    signer = sign._load_signer(pki.p12_path, PASSPHRASE)
 
     def built():  # a freshly built (mutated, never parsed) nested structure, as pyHanko makes them
         attr = general.as_signing_certificate_v2(signer.signing_cert)
@@ -48,7 +49,7 @@ def test_asn1crypto_patch_is_active_and_byte_identical(pki):
     try:
         slow = built().dump()
     finally:
-        signing._speed_up_asn1crypto()
+        _asn1_speedup.apply()
     assert fast == slow
 
 
@@ -65,9 +66,9 @@ def test_embedded_cms_is_canonical_der(summary_pdf, pki):
 
 def test_warm_up_is_idempotent_and_leaves_no_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    signing.warm_up()
-    signing.warm_up()
-    assert signing._warmed and list(tmp_path.iterdir()) == []
+    render_pool.warm_up()
+    render_pool.warm_up()
+    assert render_pool._warmed and list(tmp_path.iterdir()) == []
 
 
 def test_qr_codes_decode_to_the_verify_url(tmp_path):

@@ -30,7 +30,7 @@ from tests.pdf.conftest import PASSPHRASE
 
 def _sign(pdf: bytes, pki) -> bytes:
     return sign_pdf(pdf, pki.p12_path, PASSPHRASE, signer_name="Bert Bakker, burgemeester",
-                    reason="Bekrachtiging risicoanalyse integriteit", location="Sneek")
+                    reason="Bekrachtiging risicoanalyse integriteit", location="Sneek", box=SIGNATURE_BOX)
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,21 @@ def test_visible_stamp_on_last_page(signed):
     assert widgets
     rect = [round(float(v)) for v in widgets[0]["/Rect"]]
     assert rect == list(SIGNATURE_BOX)
+
+
+def test_reports_are_stamped_in_the_layouts_signature_box(data, pki):
+    """signing knows no layout: render_pool, which joins the two, passes the box the report leaves free."""
+    from integrity_tool import render_pool
+
+    for kind in ("vertrouwelijk", "samenvatting"):
+        signed = render_pool.render_and_sign(render_pool.SignJob(
+            kind=kind, data=data, p12_path=str(pki.p12_path), passphrase=PASSPHRASE, signer_name="Bert Bakker",
+            reason="Bekrachtiging", location="Sneek"))
+        last = PdfReader(io.BytesIO(signed)).pages[-1]
+        rects = [[round(float(v)) for v in a.get_object()["/Rect"]] for a in last.get("/Annots", [])
+                 if a.get_object().get("/FT") == "/Sig"]
+        assert rects == [list(SIGNATURE_BOX)], kind
+        assert verify_pdf(signed, [pki.ca_cert_pem]).ok
 
 
 def test_one_changed_byte_is_detected(signed, pki):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from integrity_tool.cli_questionnaire import questionnaire as cli
+from integrity_tool.cli.questionnaire import questionnaire as cli
 from integrity_tool.questionnaire import (Catalog, QuestionnaireError, default_catalog,
                                           load_questionnaire)
 from integrity_tool.scoring import evaluate

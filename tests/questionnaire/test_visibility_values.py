@@ -1,6 +1,8 @@
 """Visibility, pruning, completeness and value validation."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from integrity_tool.questionnaire import (default_catalog, display_value, is_visible,
@@ -80,7 +82,9 @@ def test_display_value(q):
 
 def test_localized(q):
     question = q.question("ambt_elders")
-    assert question.localized_label("en").startswith("Do you")
+    assert question.localized_label("en") == "Are you currently alderman in another municipality?"
     assert question.localized_label("nl") == question.label
-    assert question.localized_help("en") == question.help  # no English help: Dutch fallback
+    assert question.localized_help("en") == question.help_en and question.help_en != question.help
+    without = dataclasses.replace(question, help_en=None)
+    assert without.localized_help("en") == question.help  # no English help: Dutch fallback
     assert q.sections[0].localized_title("en") == "Eligibility and certificate of conduct (VOG)"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 
 from integrity_tool.models import Submission, db, utcnow
 from integrity_tool.scoring import evaluate
-from integrity_tool.services import dossiers, review, runtime, workflow
+from integrity_tool.services import dossiers, review, runtime, snapshot, workflow
 
 CONFIDENTIAL_EMPLOYER = "Adviesbureau Zilvermeeuw Geheim"
 CONFIDENTIAL_KVK = "87654321"
@@ -34,7 +34,7 @@ def base_answers(**extra) -> dict:
 
 def submit_snapshot(dossier, answers: dict, action: str = "submit") -> Submission:
     """What the candidate's submit service does: snapshot answers + findings, guarded transition."""
-    questionnaire = review.questionnaire_for(dossier)
+    questionnaire = snapshot.questionnaire_for(dossier)
     result = evaluate(questionnaire, answers)
     number = (db.session.scalar(select(func.max(Submission.number)).where(Submission.dossier_id == dossier.id)) or 0) + 1
     sub = Submission(dossier_id=dossier.id, number=number, questionnaire_id=questionnaire.id,

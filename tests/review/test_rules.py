@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from integrity_tool.models import DossierStatus, Report, db
-from integrity_tool.services import measures, review, signoff
+from integrity_tool.services import measures, review, signoff, snapshot
 from integrity_tool.services.errors import InvalidInput, StateError
 from tests.conftest import login
 
@@ -190,8 +190,8 @@ def test_findings_are_read_from_every_snapshot_shape(world, shape):
     from integrity_tool.scoring import evaluate
 
     sub = db.session.scalar(select(Submission))
-    questionnaire = review.questionnaire_for(sub)
-    result = evaluate(questionnaire, review.submission_answers(sub))
+    questionnaire = snapshot.questionnaire_for(sub)
+    result = evaluate(questionnaire, snapshot.submission_answers(sub))
     payload = dict(sub.payload)
     if shape == "result_dict":  # services.submission stores Result.to_dict()
         payload["findings"] = result.to_dict()
@@ -199,7 +199,7 @@ def test_findings_are_read_from_every_snapshot_shape(world, shape):
         payload.pop("findings")
     sub.payload = payload
     db.session.commit()
-    keys = [f.key for f in review.submission_findings(sub)]
+    keys = [f.key for f in snapshot.submission_findings(sub)]
     assert sorted(keys) == sorted(f.key for f in result.findings) and "levert_aan_overheid" in keys
 
 

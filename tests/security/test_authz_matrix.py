@@ -194,6 +194,13 @@ MATRIX: dict[str, E] = {
     "griffie.record_appointment": E(roles=roles("griffier"), targets=DOSSIER, state=S.afgerond,
                                     data={"result": "benoemd", "decided_on": "2026-04-01"}),
     "griffie.audit_trail": E(roles=roles("griffier"), targets=DOSSIER),
+    # The griffier's own download of one dossier's summary (issue 13.5); confidential only if allowed.
+    "griffie.report": E(roles=roles("griffier"), state=S.afgerond, targets={
+        "own": {"public_id": D("own"), "kind": lambda w: "samenvatting"},
+        "foreign": {"public_id": D("foreign"), "kind": lambda w: "samenvatting"},
+        "own-confidential": {"public_id": D("own"), "kind": lambda w: "vertrouwelijk"},
+        "own-badkind": {"public_id": D("own"), "kind": lambda w: "onbekend"},
+    }, overrides={("griffier", "own-confidential"): "404", ("griffier", "own-badkind"): "404"}),
     "griffie.relations": E(roles=roles("griffier")),
     # Public register of nevenfuncties and verification: open to all, any organisation.
     "register.page": E(public=True, targets=ORGS),

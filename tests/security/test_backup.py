@@ -76,7 +76,7 @@ def test_wrong_key_is_refused(app_ctx, make_org, make_user, tmp_path):
 
     wrong.write_bytes(Fernet.generate_key())
     try:
-        backup.restore_backup(archive, tmp_path / "x", key_file=wrong)
+        backup.unpack_backup(archive, tmp_path / "x", key_file=wrong)
     except backup.BackupError as exc:
         assert "kan niet worden ontsleuteld" in str(exc)
     else:

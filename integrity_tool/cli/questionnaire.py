@@ -5,9 +5,9 @@ from pathlib import Path
 
 import click
 
-from .questionnaire import (Catalog, QuestionnaireError, SHIPPED_DIR, instance_questionnaire_dir,
-                            load_measures, load_questionnaire, questionnaire_files)
-from .questionnaire.loader import MEASURES_FILE
+from ..questionnaire import (Catalog, QuestionnaireError, SHIPPED_DIR, instance_questionnaire_dir,
+                             load_measures, load_questionnaire, questionnaire_files)
+from ..questionnaire.loader import MEASURES_FILE
 
 
 @click.group("questionnaire")
@@ -26,20 +26,23 @@ def _default_paths() -> list[Path]:
 
 @questionnaire.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option("--require-en", is_flag=True,
+              help="Eis bij elke tekst de Engelse tegenhanger (*_en); meldt elke ontbrekende met bestand:regel.")
+def validate(paths: tuple[Path, ...], require_en: bool) -> None:
     """Controleer vragenlijsten. Zonder PATH: alle meegeleverde en instance-vragenlijsten.
 
     Drukt per bestand 'OK' of de foutregels (bestand:regel: pad: melding) af; exit 1 bij fouten.
+    Met --require-en is elke tekst zonder Engelse vertaling (title_en, label_en, …) een fout.
     """
     targets = list(paths) or _default_paths()
     failed = False
     for path in targets:
         try:
             if path.name == MEASURES_FILE:
-                measures = load_measures(path)
+                measures = load_measures(path, require_en=require_en)
                 click.echo(f"OK  {path} ({len(measures)} maatregelen)")
             else:
-                q = load_questionnaire(path)
+                q = load_questionnaire(path, require_en=require_en)
                 click.echo(f"OK  {path} ({q.id} {q.version}, {len(q.risks)} risico's)")
         except QuestionnaireError as exc:
             failed = True
@@ -65,10 +68,3 @@ def list_() -> None:
     if catalog.errors:
         raise SystemExit(1)
 
-
-def main() -> None:  # pragma: no cover - convenience entry point: python -m integrity_tool.cli_questionnaire
-    questionnaire()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

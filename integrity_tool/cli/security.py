@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-
-def register(cli: click.Group) -> None:
-    for command in (audit_group, purge_command, backup_command, restore_command, demo_code_command):
-        cli.add_command(command)
+from ..audit import verify_chain
+from ..config import instance_path
+from ..services import backup, retention
+from .common import create_app_or_fail, fail
 
 
 @click.group("audit")
@@ -23,8 +23,6 @@ def audit_group():
 @with_appcontext
 def audit_verify():
     """Controleer de hashketen van het logboek; noemt de eerste gewijzigde, verwijderde of verplaatste gebeurtenis."""
-    from .audit import verify_chain
-
     report = verify_chain()
     if report.ok:
         click.echo(f"OK: {report.message}")
@@ -40,8 +38,6 @@ def audit_verify():
 @with_appcontext
 def purge_command(dry_run, today):
     """Verwijder persoonsgegevens volgens de bewaartermijnen (dagelijks draaien vanuit cron)."""
-    from .services import retention
-
     report = retention.purge_expired(today=today.date() if today else date.today(), dry_run=dry_run)
     prefix = "Zou verwijderen" if dry_run else "Verwijderd"
     click.echo(f"{prefix}: {report.summary()}")
@@ -52,13 +48,10 @@ def purge_command(dry_run, today):
 @with_appcontext
 def backup_command(file):
     """Schrijf een versleuteld, consistent archief (database + sleutels + rapporten) naar FILE."""
-    from .services import backup
-
     try:
         info = backup.create_backup(file)
     except backup.BackupError as exc:
-        click.echo(f"Fout: {exc}", err=True)
-        sys.exit(1)
+        fail(str(exc))
     click.echo(f"Back-up geschreven naar {file} ({info['bytes']} bytes, {info['tables']} tabellen, "
                f"{info['rows']} rijen). Bewaar de back-upsleutel apart: {info['key_file']}")
 
@@ -69,30 +62,13 @@ def backup_command(file):
               help="Het bestand met de back-upsleutel (standaard instance/keys/backup.key).")
 def restore_command(file, key_file):
     """Zet een back-up terug in een lege instance (INTEGRITY_TOOL_INSTANCE)."""
-    from .config import instance_path
-    from .services import backup
-
+    instance = instance_path()
     try:
-        info = backup.restore_backup(file, instance_path(), key_file=key_file)
+        dump = backup.unpack_backup(file, instance, key_file=key_file)
+        app = create_app_or_fail({"INSTANCE_PATH": str(instance)})
+        with app.app_context():
+            info = backup.load_rows(dump)
     except backup.BackupError as exc:
-        click.echo(f"Fout: {exc}", err=True)
-        sys.exit(1)
-    click.echo(f"Teruggezet in {instance_path()}: {info['rows']} rijen in {info['tables']} tabellen.")
+        fail(str(exc))
+    click.echo(f"Teruggezet in {instance}: {info['rows']} rijen in {info['tables']} tabellen.")
 
-
-@click.command("demo-code")
-@click.argument("email")
-@with_appcontext
-def demo_code_command(email):
-    """Toon de huidige inlogcode van een demo-gebruiker (alleen voor de demo-organisatie)."""
-    import pyotp
-    from sqlalchemy import select
-
-    from .models import User, db
-    from .services.demo import DEMO_ORG_SLUG
-
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or user.organisation.slug != DEMO_ORG_SLUG or not user.totp_secret:
-        click.echo("Fout: dit werkt alleen voor demo-gebruikers van Gemeente Voorbeeld.", err=True)
-        sys.exit(1)
-    click.echo(pyotp.TOTP(user.totp_secret).now())

@@ -1,44 +1,29 @@
-"""The `integrity-tool` command line: thin wrappers over services.
-
-Also reachable as `flask --app integrity_tool ...`.
-"""
+"""Setting up an installation: `init`, `org`, `user`, `demo` and `demo-code`."""
 from __future__ import annotations
 
 import sys
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
+from sqlalchemy import select
 
-from . import create_app
-from .config import instance_path
-from .services.errors import DomainError
-
-
-def fail(message: str) -> None:
-    click.echo(f"Fout: {message}", err=True)
-    sys.exit(1)
-
-
-def _create_app(*_args, **_kwargs):
-    try:
-        return create_app()
-    except RuntimeError as exc:
-        fail(str(exc))
+from ..config import instance_path
+from ..models import Organisation, db
+from ..services import demo, orgsetup, users
+from ..services.errors import DomainError
+from ..services.instance import ensure_instance_files, upgrade_database
+from .common import create_app_or_fail, fail
 
 
 @click.command("init")
 def init_command():
     """Maak of actualiseer instance/ en de database (veilig om vaker uit te voeren)."""
-    from .services.instance import ensure_instance_files, upgrade_database
-
     path = instance_path()
     created = ensure_instance_files(path)
-    app = _create_app()
+    app = create_app_or_fail()
     with app.app_context():
         upgrade_database()
-        from .services import orgsetup
-
         orgsetup.ensure_all_org_keys()
     click.echo(f"Instance: {path}")
     for item in created:
@@ -57,8 +42,6 @@ def org_group():
 @with_appcontext
 def org_create(name, kind):
     """Maak een organisatie aan."""
-    from .services import orgsetup
-
     try:
         org = orgsetup.create_organisation_with_keys(name, kind)
     except DomainError as exc:
@@ -70,10 +53,6 @@ def org_create(name, kind):
 @with_appcontext
 def org_list():
     """Toon alle organisaties."""
-    from sqlalchemy import select
-
-    from .models import Organisation, db
-
     for org in db.session.scalars(select(Organisation).order_by(Organisation.name)):
         click.echo(f"{org.slug}\t{org.kind.value}\t{org.name}")
 
@@ -93,8 +72,6 @@ def user_group():
 @with_appcontext
 def user_create(email, name, role, org_name, password_stdin):
     """Maak een gebruiker aan. Zonder --password-stdin: toont een eenmalige activeringslink."""
-    from .services import users
-
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -114,55 +91,49 @@ def user_create(email, name, role, org_name, password_stdin):
         click.echo("Bij de eerste keer inloggen stelt de gebruiker tweestapsverificatie in.")
 
 
-@click.command("demo")
+@user_group.command("reset-password")
+@click.argument("email")
+@click.option("--days", default=2, show_default=True, type=click.IntRange(1, 14),
+              help="Zo lang is de link geldig.")
 @with_appcontext
-def demo_command():
-    """Vul een lege database met de demo-organisatie 'Gemeente Voorbeeld' en demo-gebruikers."""
-    from .services import demo
+def user_reset_password(email, days):
+    """Laat iemand die niet meer kan inloggen opnieuw beginnen: wachtwoord en tweede stap vervallen, alle
+    sessies eindigen, en u krijgt een eenmalige link waarmee de gebruiker beide opnieuw instelt."""
+    try:
+        user, token = users.reset_credentials(email, days=days)
+    except DomainError as exc:
+        fail(exc.message)
+    link = current_app.config["BASE_URL"].rstrip("/") + f"/activeren/{token}"
+    click.echo(f"Wachtwoord en tweede stap van {user.name} <{user.email}> zijn gewist; alle sessies zijn beëindigd.")
+    click.echo(f"Eenmalige link (geldig {days} dag(en)): {link}")
 
+
+@click.command("demo")
+@click.option("--show", is_flag=True, help="Toon de inloggegevens van de demo opnieuw (met nieuwe wachtwoorden).")
+@with_appcontext
+def demo_command(show):
+    """Vul een lege database met de demo-organisatie 'Gemeente Voorbeeld' en demo-gebruikers."""
+    if show:
+        result = demo.show_logins()
+        if result is None:
+            fail("er is geen demo-organisatie; maak die met 'integrity-tool demo' in een lege database.")
+        click.echo(result)
+        return
     result = demo.seed_demo()
     if result is None:
-        click.echo("De database bevat al gegevens; er is geen demo aangemaakt.")
+        click.echo("De database bevat al gegevens; er is geen demo aangemaakt. Inloggegevens kwijt? "
+                   "'integrity-tool demo --show' toont ze opnieuw (met nieuwe wachtwoorden); "
+                   "'integrity-tool user reset-password EMAIL' geeft een eenmalige herstellink.")
         return
     click.echo(result)
 
 
-def register_commands(app) -> None:
-    """Attach every command to ``app.cli`` (so `flask --app integrity_tool ...` has them too)."""
-    from . import cli_ops, cli_review, cli_security
-    from .cli_questionnaire import questionnaire
-
-    for command in (init_command, org_group, user_group, demo_command, questionnaire):
-        app.cli.add_command(command)
-    for module in (cli_ops, cli_security, cli_review):
-        module.register(app.cli)
-
-
-class _Main(FlaskGroup):
-    """`init` and `restore` must work before instance/ is usable, i.e. before the app can be created."""
-
-    def _standalone(self) -> dict:
-        from .cli_security import restore_command
-
-        return {"init": init_command, "restore": restore_command}
-
-    def get_command(self, ctx, name):
-        standalone = self._standalone()
-        if name in standalone:
-            return standalone[name]
-        return super().get_command(ctx, name)
-
-    def list_commands(self, ctx):
-        try:
-            names = set(super().list_commands(ctx))
-        except SystemExit:  # no usable instance yet (the reason is printed above): help still works
-            click.echo("Nog niet geïnitialiseerd: alleen 'init' en 'restore' zijn beschikbaar. Voer eerst "
-                       "'integrity-tool init' uit; daarna zijn alle opdrachten beschikbaar.\n", err=True)
-            names = set()
-        return sorted(names | set(self._standalone()))
-
-
-@click.group(cls=_Main, create_app=_create_app, add_version_option=False, add_default_commands=True,
-             load_dotenv=False, set_debug_flag=False)
-def main():
-    """Risicoanalyse integriteit: beheer van de installatie, organisaties en gebruikers."""
+@click.command("demo-code")
+@click.argument("email")
+@with_appcontext
+def demo_code_command(email):
+    """Toon de huidige inlogcode van een demo-gebruiker (alleen voor de demo-organisatie)."""
+    code = demo.login_code(email)
+    if code is None:
+        fail("dit werkt alleen voor demo-gebruikers van Gemeente Voorbeeld.")
+    click.echo(code)

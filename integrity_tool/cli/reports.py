@@ -8,6 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .. import signing
+from ..services import measures, reports
+
 
 def _parse_day(value: str | None) -> date:
     if not value:
@@ -26,8 +29,6 @@ def _parse_day(value: str | None) -> date:
 def reminders_command(days: int, today_text: str | None):
     """Mail de eigenaren van maatregelen die bijna of al verlopen zijn; hooguit één keer per maatregel per dag
     (geschikt voor cron)."""
-    from .services import measures
-
     today = _parse_day(today_text)
     sent, skipped = measures.send_reminders(days=days, today=today)
     click.echo(f"{sent} herinnering(en) verstuurd, {skipped} overgeslagen (vandaag al verstuurd of geen ontvanger).")
@@ -57,9 +58,6 @@ def print_verification(outcome, echo=click.echo) -> None:
 @with_appcontext
 def verify_pdf_command(file: Path, trust: Path | None):
     """Controleer de digitale handtekening van een rapport; exitcode 0 alleen als alles klopt."""
-    from . import signing
-    from .services import reports
-
     data = file.read_bytes()
     outcome = reports.verify_upload(data)
     if trust is not None:
@@ -67,7 +65,3 @@ def verify_pdf_command(file: Path, trust: Path | None):
     print_verification(outcome)
     sys.exit(0 if outcome.ok else 1)
 
-
-def register(cli_group) -> None:
-    cli_group.add_command(reminders_command)
-    cli_group.add_command(verify_pdf_command)
