@@ -248,7 +248,7 @@ MAX_XLSX_PART = 256 * 1024           # uncompressed bytes of any other part (sty
 MAX_SHARED_STRINGS = 150_000         # entries in the shared strings (each costs ~150 bytes in openpyxl)
 MAX_XLSX_TOTAL = 96 * 1024 * 1024     # uncompressed bytes of the whole workbook (zip bombs)
 MAX_CSV_FIELDS = 1_000                # fields on one CSV line
-TOO_BIG_XLSX = ("Het Excel-bestand is te groot of te ingewikkeld om veilig te lezen (bijvoorbeeld heel veel "
+TOO_BIG_XLSX_MESSAGE = ("Het Excel-bestand is te groot of te ingewikkeld om veilig te lezen (bijvoorbeeld heel veel "
                 "kolommen of een sterk ingepakt bestand). Bewaar alleen de kolommen naam, kvk en categorie in "
                 "een nieuw werkblad, of lever een CSV-bestand aan.")
 
@@ -309,16 +309,16 @@ def _scan_part(part) -> None:
         elif tag == "c":
             state["cells"] += 1
             if state["cells"] > MAX_CELLS_PER_ROW:
-                raise UploadError([TOO_BIG_XLSX])
+                raise UploadError([TOO_BIG_XLSX_MESSAGE])
         elif tag == "si":
             state["strings"] += 1
             if state["strings"] > MAX_SHARED_STRINGS:
-                raise UploadError([TOO_BIG_XLSX])
+                raise UploadError([TOO_BIG_XLSX_MESSAGE])
 
     def text(data):
         state["text"] += len(data)
         if state["text"] > MAX_CELL_TEXT:
-            raise UploadError([TOO_BIG_XLSX])
+            raise UploadError([TOO_BIG_XLSX_MESSAGE])
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
@@ -357,7 +357,7 @@ def _check_xlsx(data: bytes) -> None:
                 else:
                     limit = MAX_XLSX_PART
                 if info.file_size > limit or total > MAX_XLSX_TOTAL or len(infos) > 1_000:
-                    raise UploadError([TOO_BIG_XLSX])
+                    raise UploadError([TOO_BIG_XLSX_MESSAGE])
             for info in infos:  # every XML part: a sheet can live under any name the relations point to
                 if info.filename.lower().endswith(".xml"):
                     with archive.open(info) as part:
