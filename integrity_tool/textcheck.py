@@ -1,7 +1,7 @@
 """One place that says which text and which numbers the app accepts from a user.
 
 Every free-text field (questionnaire answers, names, comments, measure texts, conclusions, ...) goes
-through :func:`text_error` (directly, or via ``services.review.clean_text`` / :func:`clean_line`), every
+through :func:`text_error` (directly, or via ``services.guards.clean_text`` / ``clean_line``), every
 hidden or free integer that reaches the database through :func:`bounded_int`, and every redirect
 target through :func:`has_control_chars`.
 
@@ -53,33 +53,3 @@ def bounded_int(value: object, lo: int = 0, hi: int = MAX_DB_INT) -> int | None:
         return None
     return number if lo <= number <= hi else None
 
-
-def clean_text(value: str | None, what: str, *, required: bool = True, limit: int = 10_000) -> str:
-    """Multi-line free text (comments, justifications, measure texts, conclusions): trimmed, CRLF -> LF,
-    required if asked, at most ``limit`` characters, no control characters other than tab and newline."""
-    from .services.errors import InvalidInput
-
-    text = (value or "").replace("\r\n", "\n").strip()
-    if required and not text:
-        raise InvalidInput(f"Vul {what} in.")
-    if len(text) > limit:
-        raise InvalidInput(f"{what[0].upper()}{what[1:]} is te lang (maximaal {limit} tekens).")
-    if has_control_chars(text, multiline=True):
-        raise InvalidInput(f"{what[0].upper()}{what[1:]}: {CONTROL_MESSAGE[0].lower()}{CONTROL_MESSAGE[1:]}")
-    return text
-
-
-def clean_line(value: str | None, what: str, *, required: bool = True, limit: int = 200) -> str:
-    """One line of text (a name, a title): control characters are refused (not silently dropped; a tab
-    counts as a space and a trailing newline is trimmed), runs of spaces are collapsed; required if asked, at most ``limit`` characters."""
-    from .services.errors import InvalidInput
-
-    raw = value or ""
-    if has_control_chars(raw.replace("\t", " ").strip("\r\n")):
-        raise InvalidInput(f"{what[0].upper()}{what[1:]}: {LINE_MESSAGE[0].lower()}{LINE_MESSAGE[1:]}")
-    text = " ".join(raw.split())
-    if required and not text:
-        raise InvalidInput(f"Vul {what} in.")
-    if len(text) > limit:
-        raise InvalidInput(f"{what[0].upper()}{what[1:]} mag hoogstens {limit} tekens hebben.")
-    return text

@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Dossier, DossierStatus, Invitation, Role, Round, User, db, utcnow
-from ..textcheck import clean_line
 from . import notify, rounds, runtime, scoping, users
 from .dossiers import create_dossier
 from .errors import DomainError, InvalidInput, NotFound, StateError
+from .guards import clean_line
 
 MANAGERS = (Role.griffier,)
 MAX_DEADLINE_DAYS = 366

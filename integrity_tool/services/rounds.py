@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 
 from .. import audit
 from ..models import AppointmentResult, Dossier, DossierStatus, Role, Round, User, db, new_public_id
-from ..textcheck import clean_line
 from . import runtime
 from .errors import InvalidInput, NotFound, StateError
+from .guards import clean_line
 
 RESULT_LABELS = {
     AppointmentResult.benoemd: "Benoemd",

@@ -17,10 +17,10 @@ from ..models import (Addendum, AuditEvent, Dossier, DossierStatus, MeasureAgree
                       utcnow)
 from ..questionnaire import Questionnaire, display_value, prune_hidden
 from ..scoring import evaluate
-from ..textcheck import clean_line
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
 from .errors import InvalidInput, NotFound, StateError
+from .guards import clean_line
 
 
 class Incomplete(InvalidInput):

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 
 from .. import audit
 from ..models import (EmailCode, Invitation, Organisation, OrgKind, Role, User, UserSession, db, utcnow)
-from ..textcheck import clean_line
 from . import runtime
 from .errors import InvalidInput, NotFound, Throttled
+from .guards import clean_line
 from .security import (consume_recovery_code, consume_totp, hash_password, password_problem, token_hash,
                        verify_password)
 

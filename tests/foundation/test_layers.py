@@ -20,6 +20,8 @@ ROOT = Path(integrity_tool.__file__).parent
 PACKAGE = "integrity_tool"
 
 FLOORS = [
+    # the foundation: which text and numbers are accepted (textcheck.py, pure; questionnaire/ uses it)
+    {"textcheck"},
     # 0: the ground floor, each room on its own
     {"config", "extensions", "crypto", "mail", "logging_redact", "questionnaire", "pdf", "signing"},
     # 1: pure rooms that join ground-floor rooms: the rule engine, rendering + signing
@@ -33,7 +35,7 @@ FLOORS = [
 ALLOWED_UP = {("cli", "__init__")}
 APART = {"migrations"}
 # No Flask, no database: usable in a spawned process, a CLI without app, or a unit test.
-PURE = {"questionnaire", "scoring", "pdf", "signing", "crypto", "render_pool", "mail"}
+PURE = {"questionnaire", "scoring", "pdf", "signing", "crypto", "render_pool", "mail", "textcheck"}
 FRAMEWORK = {"flask", "flask_babel", "flask_login", "flask_migrate", "flask_sqlalchemy", "flask_wtf", "sqlalchemy",
              "werkzeug", "alembic"}
 

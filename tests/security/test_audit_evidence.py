@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -193,3 +194,15 @@ def test_checkpoint_history_page_and_download(chain, app, make_user, role, statu
     assert "logboek.checkpoints.bekeken" in actions and "logboek.checkpoints.gedownload" in actions
     event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.actor_id == user.id)).first()
     assert event.organisation_id == user.organisation_id
+
+
+def test_backups_include_the_checkpoints(chain, app, tmp_path):
+    from integrity_tool.services import backup
+
+    target = tmp_path / "backup.bin"
+    backup.create_backup(target)
+    restored = tmp_path / "restored"
+    backup.unpack_backup(target, restored, key_file=Path(app.instance_path) / "keys" / "backup.key")
+    names = sorted(p.name for p in (restored / "audit-checkpoints").glob("*"))
+    assert names == sorted(p.name for p in checkpoints.checkpoint_dir().glob("*"))
+    assert any(n.startswith("checkpoint-") for n in names) and checkpoints.PUBLIC_KEY_NAME in names

@@ -8,8 +8,8 @@ from sqlalchemy.exc import DataError
 from integrity_tool.models import Dossier, DossierStatus, Round, User, db
 from integrity_tool.services import invitations, rounds, users
 from integrity_tool.services.errors import InvalidInput
-from integrity_tool.services.review import clean_text
-from integrity_tool.textcheck import MAX_DB_INT, bounded_int, clean_line, text_error
+from integrity_tool.services.guards import clean_line, clean_text
+from integrity_tool.textcheck import MAX_DB_INT, bounded_int, text_error
 from integrity_tool.web.auth import safe_next
 from tests.conftest import totp_now
 from tests.security.world import build_world, logged_in_client
