@@ -78,7 +78,8 @@ def seed(n_dossiers: int) -> dict:
          "function_title": "Wethouder",
          "portfolio": "Financiën", "deadline": today + timedelta(days=rng.randint(-30, 60)),
          "status": statuses[i % len(statuses)].name, "progress_done": rng.randint(0, 12), "progress_total": 12,
-         "finding_counts": f"{i % 2},{i % 3},{i % 5}", "kind": "benoeming", "version": 1}
+         "count_blokkerend": i % 2, "count_hoog": i % 3, "count_aandachtspunt": i % 5, "kind": "benoeming",
+         "version": 1}
         for i, cid in enumerate(candidate_ids)])
     db.session.commit()
     dossier_ids = db.session.scalars(select(Dossier.id).order_by(Dossier.id)).all()

@@ -37,6 +37,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_web(app)
 
+    from .web.filters import register_filters
+
+    register_filters(app)
+
     from .cli import register_commands
 
     register_commands(app)

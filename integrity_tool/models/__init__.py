@@ -1,9 +1,8 @@
 """Database models. Tables, relationships and small derived properties: no commits, no I/O."""
 from .audit import AuditEvent
 from .base import db, new_public_id, utcnow
-from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierStatus, Submission
-from .measure import (MEASURE_STATUS_LABELS, OWNER_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus,
-                      owner_label_for)
+from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierKind, DossierStatus, FindingCounts, Submission
+from .measure import MEASURE_STATUS_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus, owner_label_for
 from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .relation import Relation, RelationUpload
@@ -15,8 +14,8 @@ __all__ = [
     "db", "utcnow", "new_public_id",
     "Organisation", "OrgKind", "KIND_LABELS", "Round",
     "User", "Role", "ROLE_LABELS", "UserSession", "Invitation", "RecoveryCode", "EmailCode", "ThrottleEvent",
-    "Dossier", "DossierStatus", "STATUS_LABELS", "AppointmentResult", "Submission",
+    "Dossier", "DossierKind", "DossierStatus", "FindingCounts", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
-    "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "OWNER_LABELS", "owner_label_for",
+    "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "owner_label_for",
     "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]

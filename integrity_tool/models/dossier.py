@@ -1,10 +1,12 @@
 """A candidate's risicoanalyse (dossier) and its immutable submissions."""
 import enum
 from datetime import date, datetime
+from typing import Mapping, NamedTuple
 
 from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..questionnaire.schema import Level
 from .base import db, new_public_id, utcnow
 from .organisation import Organisation, Round
 from .types import EncryptedJSON, EncryptedText
@@ -38,6 +40,32 @@ class AppointmentResult(str, enum.Enum):
     teruggetrokken = "teruggetrokken"
 
 
+class DossierKind(str, enum.Enum):
+    """A first appointment, or the yearly re-declaration of an appointed bestuurder."""
+
+    benoeming = "benoeming"
+    herbevestiging = "herbevestiging"
+
+
+class FindingCounts(NamedTuple):
+    """Findings per level, most severe first (stored as three integer columns on the dossier)."""
+
+    blokkerend: int
+    hoog: int
+    aandachtspunt: int
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> "FindingCounts":
+        """From a ``{level: n}`` mapping such as ``Result.counts`` (missing levels count 0)."""
+        return cls(*(int(counts.get(level, 0) or 0) for level in Level))
+
+    @staticmethod
+    def columns_of(value: "FindingCounts | tuple[int, int, int] | None") -> dict[str, int | None]:
+        """The Dossier column values, e.g. for ``workflow.transition(dossier, action, **columns)``."""
+        numbers = tuple(value) if value is not None else (None, None, None)
+        return {f"count_{level.value}": n for level, n in zip(Level, numbers, strict=True)}
+
+
 class Dossier(db.Model):
     __tablename__ = "dossier"
 
@@ -49,7 +77,8 @@ class Dossier(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
     # Herbevestiging: the signed dossier this re-declaration starts from.
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), nullable=True)
-    kind: Mapped[str] = mapped_column(String(20), default="benoeming")  # benoeming | herbevestiging
+    kind: Mapped[DossierKind] = mapped_column(Enum(DossierKind, native_enum=False, length=20),
+                                              default=DossierKind.benoeming)
     questionnaire_id: Mapped[str] = mapped_column(String(100))
     questionnaire_version: Mapped[str] = mapped_column(String(40))
     questionnaire_hash: Mapped[str] = mapped_column(String(64))
@@ -64,7 +93,11 @@ class Dossier(db.Model):
     answers: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
-    finding_counts: Mapped[str | None] = mapped_column(String(40), nullable=True)  # "b,h,a" (no content)
+    # Findings per level at the latest submission (numbers only, no content); NULL before submission
+    # and after purging. Read and write them together as ``finding_counts`` (a FindingCounts).
+    count_blokkerend: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    count_hoog: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    count_aandachtspunt: Mapped[int | None] = mapped_column(Integer, nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     conclusion: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
@@ -91,11 +124,21 @@ class Dossier(db.Model):
         return STATUS_LABELS[self.status]
 
     @property
-    def counts(self) -> tuple[int, int, int]:
-        if not self.finding_counts:
-            return (0, 0, 0)
-        b, h, a = (int(x) for x in self.finding_counts.split(","))
-        return (b, h, a)
+    def finding_counts(self) -> "FindingCounts | None":
+        """The stored counts, or None before submission / after purging."""
+        if self.count_blokkerend is None and self.count_hoog is None and self.count_aandachtspunt is None:
+            return None
+        return FindingCounts(self.count_blokkerend or 0, self.count_hoog or 0, self.count_aandachtspunt or 0)
+
+    @finding_counts.setter
+    def finding_counts(self, value: "FindingCounts | None") -> None:
+        for column, number in FindingCounts.columns_of(value).items():
+            setattr(self, column, number)
+
+    @property
+    def counts(self) -> "FindingCounts":
+        """The counts, zeros when none are stored."""
+        return self.finding_counts or FindingCounts(0, 0, 0)
 
 
 class Submission(db.Model):

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..questionnaire.schema import OWNER_LABELS, MeasureOwner
 from .base import db, new_public_id, utcnow
 from .dossier import Dossier
 from .types import EncryptedText
@@ -25,14 +26,13 @@ MEASURE_STATUS_LABELS = {
     MeasureStatus.uitgevoerd: "Uitgevoerd",
 }
 
-OWNER_LABELS = {"candidate": "kandidaat", "reviewer": "beoordelaar", "griffier": "griffier"}
 
 
 def owner_label_for(owner: str, organisation=None) -> str:
     """Who carries out a measure, named by office: the reviewer is the burgemeester, the commissaris van
     de Koning, the dijkgraaf or the formateur, depending on the organisation kind."""
-    if owner == "reviewer" and organisation is not None:
-        return organisation.labels.get("reviewer_title", OWNER_LABELS["reviewer"])
+    if owner == MeasureOwner.reviewer and organisation is not None:
+        return organisation.labels.get("reviewer_title", MeasureOwner.reviewer.label)
     return OWNER_LABELS.get(owner, owner)
 
 

@@ -10,12 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Mapping
 
-OUTCOMES = (
-    "geen_bijzonderheden",
-    "aandachtspunten",
-    "beheersbaar_met_afspraken",
-    "ernstige_risicos",
-)
 ORGANISATION_KINDS = ("gemeente", "provincie", "waterschap", "kabinetsformatie")
 
 
@@ -119,5 +113,5 @@ class ReportData:
 
 __all__ = [
     "AnswerRow", "ClarificationView", "CommentView", "FindingView", "MeasureView",
-    "RepeatTable", "ReportData", "SectionView", "OUTCOMES", "ORGANISATION_KINDS",
+    "RepeatTable", "ReportData", "SectionView", "ORGANISATION_KINDS",
 ]

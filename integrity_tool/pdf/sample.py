@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from . import styles as S
 from .data import (
     AnswerRow, ClarificationView, CommentView, FindingView, MeasureView, RepeatTable, ReportData,
     SectionView,
@@ -105,7 +106,7 @@ def sample_report_data(heavy: bool = False, hostile: bool = False) -> ReportData
                                               "giften en geschenken", "reizen op uitnodiging"))),
         ),
     )
-    levels = ("blokkerend", "hoog", "aandachtspunt")
+    levels = tuple(S.LEVEL_LABELS)
     themes = ("Nevenfuncties", "Financiële belangen", "Familierelaties", "Zakelijke relaties",
               "Gedrag op sociale media", "Vastgoed in de gemeente")
     findings = tuple(

@@ -38,7 +38,8 @@ LEVEL_COLOURS = {
     "hoog": colors.HexColor("#c2570c"),
     "aandachtspunt": colors.HexColor("#8a6d00"),
 }
-LEVEL_LABELS = {"blokkerend": "Blokkerend", "hoog": "Hoog", "aandachtspunt": "Aandachtspunt"}
+# The wording of questionnaire.schema.LEVEL_LABELS (pdf/ imports nothing above it; a test keeps them equal).
+LEVEL_LABELS = {"blokkerend": "Blokkerend", "hoog": "Hoog risico", "aandachtspunt": "Aandachtspunt"}
 OUTCOME_COLOURS = {
     "geen_bijzonderheden": colors.HexColor("#2e6b30"),
     "aandachtspunten": colors.HexColor("#8a6d00"),

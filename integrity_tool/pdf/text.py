@@ -2,7 +2,8 @@
 
 Every piece of user-supplied text goes through :func:`esc` before it reaches a reportlab
 ``Paragraph``; markup in the PDF only ever comes from constants in this package.
-Canvas ``drawString`` calls (headers, footers) use :func:`plain` instead.
+Canvas ``drawString`` calls (headers, footers) use :func:`plain` instead. Dates are written the
+long Dutch way ("3 maart 2026") with the one clock helper of ``questionnaire.values``.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from datetime import date, datetime
 from xml.sax.saxutils import escape as _xml_escape
 
 from reportlab import rl_config
+
+from ..questionnaire.values import format_date_long, to_local
 
 # reportlab fetches <img src=...> and image URLs through rlUrlRead; with no trusted host and no
 # trusted scheme every fetch raises (CVE-2020-28463 SSRF class). Set at import: before any render.
@@ -130,39 +133,13 @@ def plain(value: object, limit: int | None = None) -> str:
     return s
 
 
-_MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
-
-try:  # pragma: no cover - depends on the system tz database
-    from zoneinfo import ZoneInfo
-
-    _LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
-except Exception:  # pragma: no cover
-    _LOCAL_TZ = None
-
-
-def local(dt: datetime) -> datetime:
-    if dt.tzinfo is not None and _LOCAL_TZ is not None:
-        return dt.astimezone(_LOCAL_TZ)
-    return dt
-
-
 def nl_date(d: date | datetime | None, empty: str = "—") -> str:
-    """'3 maart 2026'."""
-    if d is None:
-        return empty
-    if isinstance(d, datetime):
-        d = local(d)
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+    """'3 maart 2026' (timestamps in Europe/Amsterdam time)."""
+    return format_date_long(d, empty)
 
 
 def nl_datetime(dt: datetime | None, empty: str = "—") -> str:
-    """'3 maart 2026 om 14:05'."""
-    if dt is None:
-        return empty
+    """'3 maart 2026 om 14:05' in Europe/Amsterdam time."""
     if not isinstance(dt, datetime):
-        return nl_date(dt, empty)
-    dt = local(dt)
-    return f"{nl_date(dt)} om {dt:%H:%M}"
+        return format_date_long(dt, empty)
+    return f"{format_date_long(dt)} om {to_local(dt):%H:%M}"

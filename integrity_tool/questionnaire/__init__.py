@@ -4,13 +4,15 @@ from .errors import QuestionnaireError
 from .loader import SHIPPED_DIR, content_hash, load_measures, load_questionnaire
 from .model import (Condition, Measure, Option, Question, Questionnaire, Risk, Section, Theme,
                     fill_placeholders, version_key)
-from .schema import KINDS, QUESTION_TYPES, SCHEMA_VERSION
+from .schema import (KINDS, LEVEL_LABELS, OUTCOME_LABELS, OWNER_LABELS, QUESTION_TYPES, SCHEMA_VERSION, Level,
+                     MeasureOwner, Outcome, level_label, outcome_label)
 from .values import display_value, format_money, validate_value
 from .visibility import (is_visible, missing_required, prune_hidden, section_complete,
                          visible_questions, visible_subquestions)
 
 __all__ = [
-    "Catalog", "Condition", "KINDS", "Measure", "Option", "QUESTION_TYPES", "Question",
+    "Catalog", "Condition", "KINDS", "LEVEL_LABELS", "Level", "MeasureOwner", "OUTCOME_LABELS", "OWNER_LABELS",
+    "Outcome", "level_label", "outcome_label", "Measure", "Option", "QUESTION_TYPES", "Question",
     "Questionnaire", "QuestionnaireError", "Risk", "SCHEMA_VERSION", "SHIPPED_DIR", "Section",
     "Theme", "content_hash", "default_catalog", "display_value", "fill_placeholders",
     "format_money", "instance_questionnaire_dir", "is_visible", "load_measures",

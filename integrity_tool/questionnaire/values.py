@@ -1,17 +1,30 @@
-"""Validate and display answer values, following the stored-value conventions.
+"""Validate, parse and display values, following the stored-value and Dutch conventions.
 
-yesno bool; choice str; multichoice list[str]; text/textarea/email str; kvk 8 digits;
-number int; money "1234.50" (str, two decimals); date "YYYY-MM-DD"; repeat list of dicts.
+Stored answers: yesno bool; choice str; multichoice list[str]; text/textarea/email str; kvk 8
+digits; number int; money "1234.50" (str, two decimals); date "YYYY-MM-DD"; repeat list of dicts.
+
+This is also the one home of how people read and type money and dates (web forms, templates via
+the Jinja filters, PDFs): amounts "€ 1.250,50", dates "17-03-2026". Timestamps are stored as naive
+UTC; :func:`to_local` is the one clock helper that turns them into Europe/Amsterdam time for display.
 """
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..textcheck import text_error
 from .model import Question
+
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni",
+           "juli", "augustus", "september", "oktober", "november", "december")
+_DATE_NL = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
 
 _MONEY = re.compile(r"^-?\d{1,12}\.\d{2}$")
 _KVK = re.compile(r"^\d{8}$")
@@ -111,16 +124,114 @@ def validate_value(question: Question, value: Any) -> str | None:
     return "Onbekend vraagtype."
 
 
-def format_money(value: Any) -> str:
-    """"25000.5" -> "€ 25.000,50"; unreadable input is returned as text."""
+# --- parsing what people type ------------------------------------------------------------------
+
+def parse_amount(raw: str) -> Decimal:
+    """Dutch or plain amounts: "1.250,50", "1250,50", "1250.50", "€ 1.250" -> Decimal.
+
+    ValueError if not an amount ("decimalen" when it has more than two decimals).
+    """
+    text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
+    if text.endswith(",-"):
+        text = text[:-2]
+    if "," in text and "." in text:
+        decimal_sep, group_sep = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
+        whole, _sep, cents = text.rpartition(decimal_sep)
+        if not re.fullmatch(rf"-?\d{{1,3}}(\{group_sep}\d{{3}})+", whole):
+            raise ValueError("groepering")
+        text = whole.replace(group_sep, "") + "." + cents
+    elif "," in text:
+        if text.count(",") > 1:
+            raise ValueError("komma")
+        text = text.replace(",", ".")
+    elif _THOUSANDS_DOT.match(text):
+        text = text.replace(".", "")
+    if not _AMOUNT.match(text):
+        raise ValueError("geen bedrag")
+    value = Decimal(text)
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("decimalen")
+    return value.quantize(Decimal("0.01"))
+
+
+def parse_date(raw: str) -> date:
+    """"17-03-2026", "17/3/2026", "2026-03-17" -> date. ValueError ("vorm" / "bestaat niet") if not."""
+    text = (raw or "").strip()
+    m = _DATE_NL.match(text)
+    if m:
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        m = _DATE_ISO.match(text)
+        if not m:
+            raise ValueError("vorm")
+        year, month, day = (int(g) for g in m.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError("bestaat niet") from None
+
+
+# --- showing values to people ------------------------------------------------------------------
+
+def format_money(value: Any, *, symbol: bool = True) -> str:
+    """"25000.5" -> "€ 25.000,50" ("25.000,50" without symbol); unreadable input is returned as text."""
     try:
         d = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        return str(value)
+        return "" if value is None else str(value)
     sign = "-" if d < 0 else ""
     whole, _, cents = f"{abs(d):.2f}".partition(".")
     groups = f"{int(whole):,}".replace(",", ".")
-    return f"{sign}€ {groups},{cents}"
+    return f"{sign}€ {groups},{cents}" if symbol else f"{sign}{groups},{cents}"
+
+
+def to_local(dt: datetime) -> datetime:
+    """A stored timestamp (naive UTC, or aware) as Europe/Amsterdam time: the one clock for people."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(LOCAL_TZ)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return to_local(value).date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def format_date(value: Any, empty: str = "") -> str:
+    """date, timestamp or "2026-03-17" -> "17-03-2026" (timestamps in local time); ``empty`` for None."""
+    if value is None or value == "":
+        return empty
+    if isinstance(value, str) and _DATE.match(value):
+        y, m, d = value.split("-")
+        return f"{d}-{m}-{y}"
+    d = _as_date(value)
+    return f"{d.day:02d}-{d.month:02d}-{d.year}" if d else str(value)
+
+
+def format_date_long(value: Any, empty: str = "") -> str:
+    """"3 maart 2026" (timestamps in local time); ``empty`` for None."""
+    if value is None or value == "":
+        return empty
+    d = _as_date(value)
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if d else str(value)
+
+
+def format_datetime(value: Any, empty: str = "", *, seconds: bool = False) -> str:
+    """A timestamp -> "17-03-2026 14:05" in Europe/Amsterdam time; a plain date as format_date."""
+    if value is None or value == "":
+        return empty
+    if not isinstance(value, datetime):
+        return format_date(value, empty)
+    local = to_local(value)
+    return f"{format_date(local)} {local:%H:%M:%S}" if seconds else f"{format_date(local)} {local:%H:%M}"
 
 
 def display_value(question: Question, value: Any, lang: str | None = None) -> str:
@@ -143,8 +254,7 @@ def display_value(question: Question, value: Any, lang: str | None = None) -> st
         if t == "money":
             return format_money(value)
         if t == "date" and isinstance(value, str) and _DATE.match(value):
-            y, m, d = value.split("-")
-            return f"{d}-{m}-{y}"
+            return format_date(value)
         if t == "repeat" and isinstance(value, list):
             return f"{len(value)} item(s)"
         return str(value)

@@ -1,6 +1,6 @@
-"""Rule engine: answers -> findings. Pure Python; no Flask, no db."""
-from .engine import (LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES, Finding, Result, evaluate,
-                     localize_findings, suggest_outcome)
+"""Rule engine: answers -> findings. Pure Python; no Flask, no db.
 
-__all__ = ["LEVELS", "LEVEL_LABELS", "OUTCOMES", "OUTCOME_LABELS", "Finding",
-           "Result", "evaluate", "localize_findings", "suggest_outcome"]
+The vocabulary (Level, Outcome and their labels) lives in integrity_tool.questionnaire.schema."""
+from .engine import Finding, Result, evaluate, localize_findings, suggest_outcome
+
+__all__ = ["Finding", "Result", "evaluate", "localize_findings", "suggest_outcome"]

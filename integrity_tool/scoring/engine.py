@@ -12,16 +12,7 @@ from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholde
 from ..questionnaire.values import display_value
 from ..questionnaire.visibility import prune_hidden
 
-LEVELS = ("blokkerend", "hoog", "aandachtspunt")
-LEVEL_LABELS = {"blokkerend": "Blokkerend", "hoog": "Hoog risico", "aandachtspunt": "Aandachtspunt"}
-OUTCOMES = ("geen_bijzonderheden", "aandachtspunten", "beheersbaar_met_afspraken", "ernstige_risicos")
-OUTCOME_LABELS = {
-    "geen_bijzonderheden": "Geen bijzonderheden",
-    "aandachtspunten": "Aandachtspunten",
-    "beheersbaar_met_afspraken": "Risico's beheersbaar met afspraken",
-    "ernstige_risicos": "Ernstige risico's — benoeming niet geadviseerd",
-}
-_RANK = {level: i for i, level in enumerate(LEVELS)}
+from ..questionnaire.schema import Level, Outcome
 
 
 @dataclass(frozen=True)
@@ -64,14 +55,14 @@ class Finding:
         )
 
 
-def suggest_outcome(counts: dict[str, int]) -> str:
-    if counts.get("blokkerend"):
-        return "ernstige_risicos"
-    if counts.get("hoog"):
-        return "beheersbaar_met_afspraken"
-    if counts.get("aandachtspunt"):
-        return "aandachtspunten"
-    return "geen_bijzonderheden"
+def suggest_outcome(counts: dict[str, int]) -> Outcome:
+    if counts.get(Level.blokkerend):
+        return Outcome.ernstige_risicos
+    if counts.get(Level.hoog):
+        return Outcome.beheersbaar_met_afspraken
+    if counts.get(Level.aandachtspunt):
+        return Outcome.aandachtspunten
+    return Outcome.geen_bijzonderheden
 
 
 @dataclass(frozen=True)
@@ -88,7 +79,7 @@ class Result:
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOME_LABELS[self.suggested_outcome]
+        return Outcome(self.suggested_outcome).label
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -203,13 +194,13 @@ def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None
         elif risk.when(ctx):
             findings.append(_finding(questionnaire, risk, pruned, base, None, None, None, lang))
     order = {t.id: t.order for t in questionnaire.themes}
-    findings.sort(key=lambda f: (_RANK[f.level], order.get(f.theme, 1 << 30), f.risk_id,
+    findings.sort(key=lambda f: (Level(f.level).rank, order.get(f.theme, 1 << 30), f.risk_id,
                                  -1 if f.item_index is None else f.item_index))
-    counts = {level: 0 for level in LEVELS}
+    counts = {level: 0 for level in Level}
     highest: dict[str, str] = {}
     for f in findings:
         counts[f.level] += 1
-        if f.theme not in highest or _RANK[f.level] < _RANK[highest[f.theme]]:
+        if f.theme not in highest or Level(f.level).rank < Level(highest[f.theme]).rank:
             highest[f.theme] = f.level
     return Result(tuple(findings), highest, suggest_outcome(counts), counts,
                   questionnaire.id, questionnaire.version, questionnaire.content_hash)

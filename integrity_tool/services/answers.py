@@ -14,7 +14,8 @@ from sqlalchemy import update
 
 from .. import audit
 from ..models import Dossier, User, db, utcnow
-from ..questionnaire import Question, Questionnaire, Section, missing_required, prune_hidden, section_complete
+from ..questionnaire import (Question, Questionnaire, Section, missing_required, prune_hidden, section_complete,
+                             visible_questions)
 from ..textcheck import bounded_int, text_error
 from . import workflow
 from .errors import Conflict, InvalidInput, NotFound, StateError
@@ -89,13 +90,16 @@ def incomplete_sections(questionnaire: Questionnaire, answers: dict | None) -> l
 # --- writing ------------------------------------------------------------------------------------
 
 def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: int | str | None, *,
-           section_id: str, ip: str | None, **detail) -> Dossier:
-    """Prune, compute progress and store atomically if the version is still the expected one."""
+           section_id: str, ip: str | None, questionnaire: Questionnaire | None = None, **detail) -> dict:
+    """Prune, compute progress and store atomically if the version is still the expected one.
+
+    Returns the answers as stored (hidden ones pruned).
+    """
     ensure_editable(candidate, dossier)
     expected = bounded_int(expected_version)
     if expected is None:  # missing, text or out of range (a tampered form): stale, never a database error
         raise Conflict(CONFLICT_MESSAGE)
-    questionnaire = require_questionnaire(dossier)
+    questionnaire = questionnaire or require_questionnaire(dossier)
     pruned = prune_hidden(questionnaire, answers)
     prog = progress(questionnaire, pruned)
     result = db.session.execute(
@@ -114,7 +118,7 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
         raise Conflict(CONFLICT_MESSAGE)
     audit.record("antwoorden.opgeslagen", actor=candidate, dossier=dossier, ip=ip, onderdeel=section_id, **detail)
     db.session.commit()  # expires ``dossier``: it reloads (once) only if the caller reads it again
-    return dossier
+    return pruned
 
 
 def _refuse_control_chars(value) -> None:
@@ -131,19 +135,11 @@ def _refuse_control_chars(value) -> None:
             _refuse_control_chars(item)
 
 
-def save_section(candidate: User, dossier: Dossier, section_id: str, values: dict, expected_version,
-                 *, ip: str | None = None) -> Dossier:
-    """Store the answers of one section page.
-
-    ``values`` holds the (already validated) answers of the questions that were on the page,
-    keyed by question id. Questions of the section missing from ``values`` keep no answer unless
-    they are repeats (those are edited item by item). Hidden answers are pruned.
-    """
-    _refuse_control_chars(values)
-    questionnaire = require_questionnaire(dossier)
-    target = section(questionnaire, section_id)
-    answers = dict(dossier.answers or {})
-    for q in target.questions:
+def with_page(section: Section, stored: dict | None, values: dict) -> dict:
+    """The answers as they would be with this page's ``values``: its non-repeat questions take the
+    page's value (left empty = no answer); repeats are edited item by item and keep theirs."""
+    answers = dict(stored or {})
+    for q in section.questions:
         if q.type == "repeat":
             if q.id in values:
                 answers[q.id] = values[q.id]
@@ -152,7 +148,43 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
             answers.pop(q.id, None)
         else:
             answers[q.id] = values[q.id]
-    return _write(candidate, dossier, answers, expected_version, section_id=section_id, ip=ip)
+    return answers
+
+
+def visible_ids(questionnaire: Questionnaire, section: Section, answers: dict | None) -> frozenset[str]:
+    """Ids of the section's questions shown with these answers: the one visibility decision of a page."""
+    return frozenset(q.id for q in visible_questions(questionnaire, section, answers or {}))
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a section save leaves the candidate with: the view turns it into a redirect or a page."""
+
+    missing: tuple[str, ...]  # required answers still missing on the page ("repeat.sub" for an item)
+    next_section_id: str | None  # the section after this one; None after the last (go to review)
+    visible: frozenset[str]  # the page's questions shown with the saved answers
+    version: int  # the dossier version now stored
+
+
+def save_section(candidate: User, dossier: Dossier, section_id: str, values: dict, expected_version,
+                 *, ip: str | None = None, questionnaire: Questionnaire | None = None) -> SaveOutcome:
+    """Store the answers of one section page.
+
+    ``values`` holds the (already validated) answers of the questions that were on the page,
+    keyed by question id. Questions of the section missing from ``values`` keep no answer unless
+    they are repeats (those are edited item by item). Hidden answers are pruned. Pass
+    ``questionnaire`` when the caller already resolved it (``snapshot.require_questionnaire``).
+    """
+    _refuse_control_chars(values)
+    questionnaire = questionnaire or require_questionnaire(dossier)
+    target = section(questionnaire, section_id)
+    stored = _write(candidate, dossier, with_page(target, dossier.answers, values), expected_version,
+                    section_id=section_id, ip=ip, questionnaire=questionnaire)
+    ids = [s.id for s in questionnaire.sections]
+    position = ids.index(target.id)
+    return SaveOutcome(missing=tuple(missing_required(questionnaire, target, stored)),
+                       next_section_id=ids[position + 1] if position + 1 < len(ids) else None,
+                       visible=visible_ids(questionnaire, target, stored), version=bounded_int(expected_version) + 1)
 
 
 def _items(dossier: Dossier, repeat: Question) -> list[dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .. import audit
-from ..models import Dossier, DossierStatus, Role, User, db
+from ..models import Dossier, DossierKind, DossierStatus, Role, User, db
 from . import notify, runtime, scoping
 from .errors import InvalidInput, NotFound, StateError
 from .snapshot import latest_submission, questionnaire_for, submission_answers
@@ -40,7 +40,7 @@ def start(actor: User, signed_dossier: Dossier, *, ip: str | None = None) -> Dos
     dossier = Dossier(
         organisation_id=signed_dossier.organisation_id, round_id=signed_dossier.round_id,
         candidate_id=signed_dossier.candidate_id, reviewer_id=signed_dossier.reviewer_id,
-        previous_id=signed_dossier.id, kind="herbevestiging", questionnaire_id=questionnaire.id,
+        previous_id=signed_dossier.id, kind=DossierKind.herbevestiging, questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
         function_title=signed_dossier.function_title, portfolio=signed_dossier.portfolio,
         status=S.concept, answers=dict(submission_answers(sub)), progress_total=len(questionnaire.sections),
@@ -63,7 +63,7 @@ def start_for(actor: User, public_id: str, *, ip: str | None = None) -> Dossier:
 
 def changes_since_previous(dossier: Dossier, lang: str | None = None) -> list[SectionChanges] | None:
     """What changed in this herbevestiging against the previous signed submission (None if n/a)."""
-    if dossier.kind != "herbevestiging" or dossier.previous is None:
+    if dossier.kind != DossierKind.herbevestiging or dossier.previous is None:
         return None
     current = latest_submission(dossier)
     new_answers = submission_answers(current) if current is not None else (dossier.answers or {})

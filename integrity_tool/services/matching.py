@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ..questionnaire.model import Questionnaire
+from ..questionnaire.schema import Level
 from ..textcheck import has_control_chars
 from .errors import InvalidInput
 
@@ -578,7 +579,7 @@ def crosscheck_findings(dossier, index: RelationsIndex | None = None) -> list[di
                 pass
         findings.append({
             "key": f"belangenkruising:{n}", "risk_id": "belangenkruising", "theme": m.theme,
-            "theme_title": theme_title, "level": "hoog",
+            "theme_title": theme_title, "level": Level.hoog,
             "explanation": (f"{what} '{m.entry_label}' (gevonden op {via}) staat op de lijst van relaties van "
                             f"{org_name} als {m.relation.category}: {m.relation.name}"
                             + (f" (KvK {m.relation.kvk})" if m.relation.kvk else "") + "."),

@@ -12,13 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
                       utcnow)
+from ..questionnaire import MeasureOwner
 from . import notify, runtime, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
 from .snapshot import latest_submission, reviewed_findings, submission_findings
 
 S = DossierStatus
-OWNERS = ("candidate", "reviewer", "griffier")
 
 
 def measures_of(dossier: Dossier) -> list[MeasureAgreement]:
@@ -113,7 +113,7 @@ def propose_measure(user: User, dossier: Dossier, *, title: str, description: st
     ``ongoing``: a standing obligation without a deadline ("doorlopend"). Text with an unfilled
     placeholder is refused: it would end up in the signed reports."""
     ensure_reviewable(dossier)
-    if owner not in OWNERS:
+    if MeasureOwner.of(owner) is None:
         raise InvalidInput("Kies wie de maatregel uitvoert.")
     if ongoing:
         due_date = None
@@ -245,7 +245,7 @@ def _may_complete(user: User, measure: MeasureAgreement) -> bool:
     if user.organisation_id != dossier.organisation_id:
         return False
     if user.role == Role.candidate:
-        return dossier.candidate_id == user.id and measure.owner == "candidate"
+        return dossier.candidate_id == user.id and measure.owner == MeasureOwner.candidate
     if user.role == Role.reviewer:
         return True  # the reviewer supervises all agreements
     if user.role == Role.griffier:
@@ -273,7 +273,7 @@ def complete(user: User, measure_id: str, note: str, *, ip: str | None = None) -
 
 def _recipients(measure: MeasureAgreement) -> list[User]:
     dossier = measure.dossier
-    if measure.owner == "candidate":
+    if measure.owner == MeasureOwner.candidate:
         return [dossier.candidate] if dossier.candidate.active else []
     if measure.owner == "reviewer" and dossier.reviewer is not None and dossier.reviewer.active:
         return [dossier.reviewer]

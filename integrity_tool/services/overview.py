@@ -14,7 +14,7 @@ from typing import Iterator, Mapping
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
-from ..models import STATUS_LABELS, Dossier, DossierStatus, Report, Role, Round, User, db
+from ..models import STATUS_LABELS, Dossier, DossierStatus, FindingCounts, Report, Role, Round, User, db
 from .errors import NotFound
 from .rounds import RESULT_LABELS
 
@@ -100,7 +100,7 @@ class Row:
     appointment_result: str | None
     appointment_decided_at: date | None
     created_at: datetime
-    finding_counts: tuple[int, int, int] | None = None
+    finding_counts: FindingCounts | None = None
     reports: set[str] = field(default_factory=set)
 
     @property
@@ -141,7 +141,8 @@ class Page:
 
 COLUMNS = (Dossier.id, Dossier.public_id, Candidate.name, Dossier.function_title, Dossier.portfolio, Dossier.status,
            Dossier.progress_done, Dossier.progress_total, Dossier.deadline, Round.name, Reviewer.name,
-           Dossier.appointment_result, Dossier.appointment_decided_at, Dossier.created_at, Dossier.finding_counts)
+           Dossier.appointment_result, Dossier.appointment_decided_at, Dossier.created_at, Dossier.count_blokkerend,
+           Dossier.count_hoog, Dossier.count_aandachtspunt)
 NULLABLE_SORTS = {"deadline", "ronde", "beoordelaar"}
 
 
@@ -195,10 +196,7 @@ def shows_counts(actor: User) -> bool:
 def _row(r, show_counts: bool) -> Row:
     counts = None
     if show_counts:
-        try:
-            counts = tuple(int(x) for x in r.finding_counts.split(",")) if r.finding_counts else (0, 0, 0)
-        except ValueError:
-            counts = (0, 0, 0)
+        counts = FindingCounts(r.count_blokkerend or 0, r.count_hoog or 0, r.count_aandachtspunt or 0)
     return Row(r.public_id, r[2], r.function_title, r.portfolio, r.status, r.progress_done or 0,
                r.progress_total or 0, r.deadline, r[9], r[10],
                r.appointment_result.value if r.appointment_result else None, r.appointment_decided_at,

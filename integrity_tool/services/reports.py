@@ -17,7 +17,7 @@ from sqlalchemy import select
 from .. import audit
 from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureStatus, Organisation, Report, Role, User,
                       db)
-from ..scoring import OUTCOME_LABELS
+from ..questionnaire import outcome_label
 from . import notify, orgsetup, runtime, scoping, snapshot
 from .errors import NotFound
 
@@ -105,7 +105,7 @@ def build_report_data(dossier: Dossier, kind: str):
         submitted_at=_utc(sub.created_at if sub else dossier.submitted_at),
         gesprek_at=talks[-1].held_on if talks else None, signed_off_at=_utc(dossier.signed_off_at),
         reviewer_name=dossier.signed_off_by.name if dossier.signed_off_by else "",
-        outcome=dossier.outcome or "", outcome_label=OUTCOME_LABELS.get(dossier.outcome or "", ""),
+        outcome=dossier.outcome or "", outcome_label=outcome_label(dossier.outcome),
         conclusion=dossier.conclusion or "", measures=measure_views,
         verify_url=notify.link("public.landing", document_number=document_number(dossier, kind)),
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer, joinedload
 from .. import audit
 from ..models import ClarificationRequest, Comment, Dossier, DossierStatus, FindingDecision, Gesprek, Role, User, db,\
                       utcnow
-from ..scoring import LEVELS
+from ..questionnaire import Level
 from . import notify, scoping, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
@@ -68,7 +68,7 @@ def decide_finding(user: User, dossier: Dossier, finding_key: str, new_level: st
                    justification: str, *, ip: str | None = None) -> FindingDecision:
     """Change a finding's level (or dismiss it with ``new_level=None``); a justification is required."""
     ensure_reviewable(dossier)
-    if new_level is not None and new_level not in LEVELS:
+    if new_level is not None and Level.of(new_level) is None:
         raise InvalidInput("Kies een geldig niveau.")
     justification = clean_text(justification, "een onderbouwing")
     known = {f.key for f in submission_findings(latest_submission(dossier))}

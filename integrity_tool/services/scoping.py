@@ -35,6 +35,12 @@ def get_dossier(user: User, public_id: str, *, roles: tuple[Role, ...] | None = 
     return dossier
 
 
+def ensure_same_organisation(user: User, record) -> None:
+    """Records owned by an organisation (a round, an upload): outside the user's own = NotFound."""
+    if record is None or record.organisation_id != user.organisation_id:
+        raise NotFound()
+
+
 def can_see_confidential(user: User, dossier: Dossier) -> bool:
     """Answers and findings: the candidate, the reviewers; the griffier only if the org allows it."""
     if user.organisation_id != dossier.organisation_id:

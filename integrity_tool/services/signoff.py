@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
-from ..scoring import OUTCOMES
+from ..questionnaire import Level, Outcome
 from . import notify, reports, runtime, workflow
 from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
@@ -23,19 +23,19 @@ from .security import consume_totp
 
 log = logging.getLogger("integrity_tool")
 S = DossierStatus
-MILD_OUTCOMES = ("geen_bijzonderheden", "aandachtspunten")
 CODE_FAILURES_PER_10_MIN = 5
 
 
 def unresolved_blocking(dossier: Dossier) -> list:
     """Blocking findings the reviewer did not dismiss or lower."""
-    return [i for i in reviewed_findings(dossier) if not i.dismissed and i.level == "blokkerend"]
+    return [i for i in reviewed_findings(dossier) if not i.dismissed and i.level == Level.blokkerend]
 
 
 def check_outcome(dossier: Dossier, outcome: str | None) -> None:
-    if outcome not in OUTCOMES:
+    chosen = Outcome.of(outcome)
+    if chosen is None:
         raise InvalidInput("Kies een van de vier uitkomsten.")
-    if outcome in MILD_OUTCOMES and unresolved_blocking(dossier):
+    if chosen.mild and unresolved_blocking(dossier):
         raise InvalidInput("Er is een blokkerende bevinding die niet is weerlegd of verlaagd. De uitkomst kan dan "
                            "niet 'geen bijzonderheden' of 'aandachtspunten' zijn.")
     if outcome == "beheersbaar_met_afspraken" and not _measures(dossier):

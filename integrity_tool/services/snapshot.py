@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from ..models import ClarificationRequest, Comment, Dossier, FindingDecision, Gesprek, Submission, db
 from ..questionnaire import Questionnaire
-from ..scoring import LEVELS, Finding, evaluate, localize_findings
+from ..questionnaire import Level
+from ..scoring import Finding, evaluate, localize_findings
 from . import runtime
 from .errors import NotFound
 
@@ -34,7 +35,6 @@ __all__ = [
 ]
 
 QUESTIONNAIRE_MISSING = "De vragenlijst van dit dossier is niet (meer) beschikbaar."
-_RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
 # --- questionnaire --------------------------------------------------------------------------------
@@ -155,7 +155,8 @@ class ReviewedFinding:
 
     @property
     def sort_key(self) -> tuple:
-        return (len(LEVELS) if self.dismissed else _RANK.get(self.level, 9), self.finding.theme, self.key)
+        level = Level.of(self.level)
+        return (len(Level) if self.dismissed else level.rank if level else 9, self.finding.theme, self.key)
 
 
 def comments_by_target(dossier: Dossier) -> dict[str, list[Comment]]:
@@ -194,7 +195,7 @@ def grouped_by_theme(items: list[ReviewedFinding], questionnaire=None) -> list[t
 
 def effective_counts(items: list[ReviewedFinding]) -> dict[str, int]:
     """Findings per level after the reviewer's decisions (dismissed ones not counted)."""
-    counts = {level: 0 for level in LEVELS}
+    counts = {level: 0 for level in Level}
     for item in items:
         if not item.dismissed and item.level in counts:
             counts[item.level] += 1

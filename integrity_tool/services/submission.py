@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, false, func, or_, select
 
 from .. import audit
-from ..models import (Addendum, AuditEvent, Dossier, DossierStatus, MeasureAgreement, Role, Submission, User, db,
-                      utcnow)
-from ..questionnaire import Questionnaire, display_value, prune_hidden
+from ..models import (Addendum, AuditEvent, Dossier, DossierStatus, FindingCounts, MeasureAgreement, Role, Submission,
+                      User, db, utcnow)
+from ..questionnaire import Level, Questionnaire, display_value, prune_hidden
 from ..scoring import evaluate
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
@@ -63,7 +63,7 @@ def blocking_issues(questionnaire: Questionnaire, answers: dict | None, lang: st
     out: list[Attention] = []
     seen: set[tuple[str, str]] = set()
     for finding in result.findings:
-        if finding.level != "blokkerend":
+        if finding.level != Level.blokkerend:
             continue
         for qid in finding.question_ids:
             try:
@@ -114,8 +114,7 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
     counts = result.counts
     now = utcnow()
     workflow.transition(dossier, action, submitted_at=now, answers=answers,
-                        finding_counts=f"{counts.get('blokkerend', 0)},{counts.get('hoog', 0)},"
-                                       f"{counts.get('aandachtspunt', 0)}")
+                        **FindingCounts.columns_of(FindingCounts.of(counts)))
     number = (db.session.scalar(select(func.max(Submission.number)).where(Submission.dossier_id == dossier.id))
               or 0) + 1
     submission = Submission(

@@ -1,15 +1,23 @@
 """Web layer: thin blueprints over services."""
 from flask import Flask
 
-from . import (activation, admin, auth, candidate, errors, griffie, hooks, invite, main, measures_candidate, public,
+from ..models import DossierKind, DossierStatus, MeasureStatus, Role
+from ..questionnaire import Level, MeasureOwner, Outcome
+
+from . import (activation, admin, auth, candidate, candidate_measures, errors, griffie, hooks, invite, main, public,
                register, review)
 
+# The domain vocabulary for templates: compare members (``d.status == DossierStatus.afgerond``), not strings.
+VOCABULARY = {cls.__name__: cls for cls in (DossierKind, DossierStatus, Level, MeasureOwner, MeasureStatus, Outcome,
+                                            Role)}
+
 BLUEPRINTS = (main.bp, auth.bp, candidate.bp, review.bp, griffie.bp, admin.bp, public.bp, register.bp,
-              measures_candidate.bp, activation.bp, invite.bp)
+              candidate_measures.bp, activation.bp, invite.bp)
 
 
 def register_web(app: Flask) -> None:
     hooks.init_app(app)
     errors.init_app(app)
+    app.jinja_env.globals.update(VOCABULARY)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)

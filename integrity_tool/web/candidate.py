@@ -18,11 +18,12 @@ from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length
 
 from ..models import Dossier, DossierStatus, Role, db
-from ..questionnaire import missing_required, visible_questions, visible_subquestions
+from ..questionnaire import visible_subquestions
 from ..services import answers as answers_service
 from ..services import scoping, snapshot, submission
 from ..services.errors import Conflict, StateError
 from . import dynamic_forms as df
+from . import question_views as qv
 from .forms import ActionForm
 from .hooks import client_ip, role_required
 
@@ -44,8 +45,9 @@ def _dossier(public_id: str) -> Dossier:
     return scoping.get_dossier(current_user, public_id, roles=CANDIDATE)
 
 
-def _context(dossier: Dossier) -> dict:
-    questionnaire = snapshot.require_questionnaire(dossier)
+def _context(dossier: Dossier, questionnaire=None) -> dict:
+    """What every candidate page shows; pass ``questionnaire`` when this request already resolved it."""
+    questionnaire = questionnaire or snapshot.require_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
     return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),
@@ -89,7 +91,7 @@ def access_log(public_id: str):
 def _answer_sections(ctx: dict) -> list[dict]:
     questionnaire, stored, lang = ctx["questionnaire"], ctx["dossier"].answers or {}, ctx["lang"]
     return [{"section": s, "title": s.localized_title(lang), "complete": ctx["progress"].complete[s.id],
-             "rows": df.answer_rows(questionnaire, s, stored, lang)} for s in questionnaire.sections]
+             "rows": qv.answer_rows(questionnaire, s, stored, lang)} for s in questionnaire.sections]
 
 
 # --- a section page -------------------------------------------------------------------------------
@@ -98,20 +100,12 @@ def _render_section(ctx: dict, sec, form, visible_ids: set[str], *, status: int 
                     repeat_errors: dict | None = None):
     questionnaire, lang = ctx["questionnaire"], ctx["lang"]
     stored = ctx["dossier"].answers or {}
-    views = df.question_views(sec.questions, visible_ids, form, stored, lang)
+    views = qv.question_views(sec.questions, visible_ids, form, stored, lang)
     index = [s.id for s in questionnaire.sections].index(sec.id)
-    saved_rows = df.answer_rows(questionnaire, sec, stored, lang) if conflict else None
+    saved_rows = qv.answer_rows(questionnaire, sec, stored, lang) if conflict else None
     return render_template("candidate/section.html", section=sec, views=views, form=form, index=index,
                            conflict=conflict, saved_rows=saved_rows, repeat_errors=repeat_errors or {},
                            **ctx), status
-
-
-def _merged(stored: dict, sec, values: dict) -> dict:
-    merged = dict(stored or {})
-    for q in sec.questions:
-        if q.type != "repeat":
-            merged[q.id] = values.get(q.id)
-    return merged
 
 
 @bp.route("/dossier/<public_id>/onderdeel/<section_id>", methods=["GET", "POST"])
@@ -128,33 +122,28 @@ def section(public_id: str, section_id: str):
     if request.method == "GET":
         form = df.build_form(sec.questions, ctx["lang"], data=stored)
         form.version.data = str(target.version)
-        visible = {q.id for q in visible_questions(questionnaire, sec, stored)}
-        return _render_section(ctx, sec, form, visible)
+        return _render_section(ctx, sec, form, answers_service.visible_ids(questionnaire, sec, stored))
 
     form = df.build_form(sec.questions, ctx["lang"], formdata=request.form)
     action = request.form.get("action", "next")
     values = df.collect(form, sec.questions)
-    merged = _merged(stored, sec, values)
-    visible = {q.id for q in visible_questions(questionnaire, sec, merged)}
-    hidden = [q.id for q in sec.questions if q.id not in visible]
-    df.clear_errors(form, hidden)
-    for qid in hidden:
-        values.pop(qid, None)
+    visible = answers_service.visible_ids(questionnaire, sec, answers_service.with_page(sec, stored, values))
+    df.clear_errors(form, [q.id for q in sec.questions if q.id not in visible])
     if df.has_errors(form, visible):
         return _render_section(ctx, sec, form, visible, status=422)
     if action == "refresh":
         return _render_section(ctx, sec, form, visible)
     try:
-        answers_service.save_section(current_user, target, sec.id, values, form.version.data, ip=client_ip())
+        outcome = answers_service.save_section(current_user, target, sec.id, values, form.version.data,
+                                               ip=client_ip(), questionnaire=questionnaire)
     except Conflict:
         db.session.refresh(target)
         form.version.data = str(target.version)
-        ctx = _context(target)
-        return _render_section(ctx, sec, form, visible, status=409, conflict=True)
-    return _after_section_save(target, questionnaire, sec, form, action)
+        return _render_section(_context(target, questionnaire), sec, form, visible, status=409, conflict=True)
+    return _after_section_save(target, questionnaire, sec, form, action, outcome)
 
 
-def _after_section_save(target: Dossier, questionnaire, sec, form, action: str):
+def _after_section_save(target: Dossier, questionnaire, sec, form, action: str, outcome):
     public_id = target.public_id
     if action == "later":
         flash(_("Uw antwoorden zijn opgeslagen. U kunt later verder gaan waar u gebleven was."), "success")
@@ -168,18 +157,14 @@ def _after_section_save(target: Dossier, questionnaire, sec, form, action: str):
         endpoint = "candidate.item_edit" if kind == "edit" else "candidate.item_remove"
         return redirect(url_for(endpoint, public_id=public_id, section_id=sec.id, repeat_id=repeat_id,
                                 number=int(number) if number.isdigit() else 0))
-    missing = missing_required(questionnaire, sec, target.answers or {})
-    if missing:
-        form.version.data = str(target.version)
-        df.add_required_errors(form, [m for m in missing if "." not in m])
-        visible = {q.id for q in visible_questions(questionnaire, sec, target.answers or {})}
+    if outcome.missing:
+        form.version.data = str(outcome.version)
+        df.add_required_errors(form, [m for m in outcome.missing if "." not in m])
         flash(_("Uw antwoorden zijn opgeslagen. Er ontbreken nog antwoorden op deze pagina."), "warning")
-        return _render_section(_context(target), sec, form, visible, status=422,
-                               repeat_errors=_repeat_errors(questionnaire, missing))
-    ids = [s.id for s in questionnaire.sections]
-    position = ids.index(sec.id)
-    if position + 1 < len(ids):
-        return redirect(url_for("candidate.section", public_id=public_id, section_id=ids[position + 1]))
+        return _render_section(_context(target, questionnaire), sec, form, outcome.visible, status=422,
+                               repeat_errors=_repeat_errors(questionnaire, outcome.missing))
+    if outcome.next_section_id:
+        return redirect(url_for("candidate.section", public_id=public_id, section_id=outcome.next_section_id))
     return redirect(url_for("candidate.review", public_id=public_id))
 
 
@@ -221,8 +206,8 @@ def _item_page(public_id: str, section_id: str, repeat_id: str, number: int | No
 
 def _render_item(ctx, sec, repeat, form, visible, number, *, status=200, conflict=False, saved_item=None):
     lang = ctx["lang"]
-    views = df.question_views(repeat.questions, visible, form, {}, lang)
-    saved_rows = df.item_rows(repeat, saved_item, lang) if conflict and saved_item else None
+    views = qv.question_views(repeat.questions, visible, form, {}, lang)
+    saved_rows = qv.item_rows(repeat, saved_item, lang) if conflict and saved_item else None
     return render_template("candidate/item.html", section=sec, repeat=repeat, views=views, form=form,
                            number=number, conflict=conflict, saved_rows=saved_rows, **ctx), status
 
@@ -258,7 +243,7 @@ def _item_view(public_id: str, section_id: str, repeat_id: str, number: int | No
         form.version.data = str(target.version)
         items = (target.answers or {}).get(repeat_id) or []
         saved = items[number - 1] if number is not None and 1 <= number <= len(items) else None
-        return _render_item(_context(target), sec, repeat, form, visible, number, status=409, conflict=True,
+        return _render_item(_context(target, questionnaire), sec, repeat, form, visible, number, status=409, conflict=True,
                             saved_item=saved)
     flash(_("Opgeslagen."), "success")
     return redirect(url_for("candidate.section", public_id=public_id, section_id=section_id) + f"#{repeat_id}")
@@ -295,9 +280,9 @@ def item_remove(public_id: str, section_id: str, repeat_id: str, number: int):
             return redirect(back)
         flash(_("Verwijderd."), "success")
         return redirect(back)
-    title = df.item_title(repeat, item, number, ctx["lang"])
+    title = qv.item_title(repeat, item, number, ctx["lang"])
     return render_template("candidate/item_remove.html", section=sec, repeat=repeat, title=title, number=number,
-                           rows=df.item_rows(repeat, item, ctx["lang"]), form=form, back=back, **ctx)
+                           rows=qv.item_rows(repeat, item, ctx["lang"]), form=form, back=back, **ctx)
 
 
 # --- review, submit ---------------------------------------------------------------------------------

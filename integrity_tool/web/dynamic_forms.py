@@ -8,10 +8,7 @@ unfinished page, and hidden questions are never required.
 """
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from dataclasses import field as dc_field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -24,78 +21,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..questionnaire import Question, display_value, fill_placeholders, validate_value
+from ..questionnaire import Question, validate_value
+from ..questionnaire.values import format_date, format_money, parse_amount, parse_date
 from .forms import BoundedIntegerHiddenField, NoControlChars
 
 YES, NO = "ja", "nee"
-_DATE_NL = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})$")
-_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-_AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-# --- parsing helpers (plain functions: unit-testable without a request) -------------------------
-
-def parse_amount(raw: str) -> Decimal:
-    """Dutch or plain amounts: "1.250,50", "1250,50", "1250.50", "€ 1.250" -> Decimal. ValueError if not."""
-    text = (raw or "").strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
-    if text.endswith(",-"):
-        text = text[:-2]
-    if "," in text and "." in text:
-        decimal_sep, group_sep = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
-        whole, _sep, cents = text.rpartition(decimal_sep)
-        if not re.fullmatch(rf"-?\d{{1,3}}(\{group_sep}\d{{3}})+", whole):
-            raise ValueError("groepering")
-        text = whole.replace(group_sep, "") + "." + cents
-    elif "," in text:
-        if text.count(",") > 1:
-            raise ValueError("komma")
-        text = text.replace(",", ".")
-    elif _THOUSANDS_DOT.match(text):
-        text = text.replace(".", "")
-    if not _AMOUNT.match(text):
-        raise ValueError("geen bedrag")
-    value = Decimal(text)
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError("decimalen")
-    return value.quantize(Decimal("0.01"))
-
-
-def parse_date(raw: str) -> date:
-    """"17-03-2026", "17/3/2026", "2026-03-17" -> date. ValueError (with a reason) if not."""
-    text = (raw or "").strip()
-    m = _DATE_NL.match(text)
-    if m:
-        day, month, year = (int(g) for g in m.groups())
-    else:
-        m = _DATE_ISO.match(text)
-        if not m:
-            raise ValueError("vorm")
-        year, month, day = (int(g) for g in m.groups())
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError("bestaat niet") from None
-
-
-def format_date_nl(value) -> str:
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        y, m, d = value.split("-")
-        return f"{d}-{m}-{y}"
-    return value or ""
-
-
-def format_amount_nl(value) -> str:
-    """"1250.50" -> "1.250,50" (how a Dutch user reads and types it)."""
-    try:
-        d = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return str(value or "")
-    sign = "-" if d < 0 else ""
-    whole, _sep, cents = f"{abs(d):.2f}".partition(".")
-    return f"{sign}{int(whole):,}".replace(",", ".") + f",{cents}"
 
 
 # --- fields -------------------------------------------------------------------------------------
@@ -124,7 +54,7 @@ class DutchDecimalField(DecimalField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return format_amount_nl(self.data) if self.data is not None else ""
+        return format_money(self.data, symbol=False) if self.data is not None else ""
 
 
 class DutchIntegerField(IntegerField):
@@ -158,7 +88,7 @@ class DutchDateField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return format_date_nl(self.data)
+        return format_date(self.data)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -328,75 +258,3 @@ def _required_message(field: Field) -> str:
     if isinstance(field, (RadioField, SelectMultipleField)):
         return _("Kies een antwoord.")
     return _("Beantwoord deze vraag.")
-
-
-
-# --- view-models for the templates ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class QuestionView:
-    """One question on a page: its field (None for a repeat), whether the server shows it, and
-    the condition as JSON for the client-side enhancement."""
-
-    question: Question
-    field: Field | None
-    visible: bool
-    show_if: str | None
-    label: str
-    help: str
-    items: list = dc_field(default_factory=list)  # repeat: [(number, title, [(label, value)])]
-
-
-def show_if_json(q: Question) -> str | None:
-    if q.show_if is None:
-        return None
-    try:
-        return json.dumps(q.show_if.source, ensure_ascii=False, separators=(",", ":"))
-    except (TypeError, ValueError):
-        return json.dumps({"unsupported": True})
-
-
-def item_title(repeat: Question, item: dict, number: int, lang: str) -> str:
-    context = {s.id: display_value(s, item.get(s.id), lang) for s in repeat.questions if item.get(s.id) is not None}
-    if repeat.item_label:
-        title = fill_placeholders(repeat.item_label, context)
-        if "(onbekend)" not in title:
-            return title
-    first = next((context[s.id] for s in repeat.questions if s.id in context), None)
-    return first or f"{repeat.localized_label(lang)} {number}"
-
-
-def item_rows(repeat: Question, item: dict, lang: str) -> list[tuple[str, str]]:
-    return [(s.localized_label(lang), display_value(s, item[s.id], lang)) for s in repeat.questions
-            if item.get(s.id) is not None]
-
-
-def question_views(questions, visible_ids: set[str], form: AnswerForm, answers: dict, lang: str) -> list[QuestionView]:
-    views = []
-    for q in questions:
-        items = []
-        if q.type == "repeat":
-            stored = answers.get(q.id) if isinstance(answers.get(q.id), list) else []
-            items = [(n, item_title(q, item, n, lang), item_rows(q, item, lang))
-                     for n, item in enumerate(stored, 1) if isinstance(item, dict)]
-        views.append(QuestionView(q, form[q.id] if q.id in form else None, q.id in visible_ids, show_if_json(q),
-                                  q.localized_label(lang), q.localized_help(lang), items))
-    return views
-
-
-def answer_rows(questionnaire, section, answers: dict, lang: str) -> list[dict]:
-    """Visible answers of a section, readable: for the review page and the conflict panel."""
-    from ..questionnaire import visible_questions
-
-    rows = []
-    for q in visible_questions(questionnaire, section, answers):
-        value = answers.get(q.id)
-        if q.type == "repeat":
-            items = value if isinstance(value, list) else []
-            rows.append({"question": q, "label": q.localized_label(lang), "value": None,
-                         "items": [(item_title(q, i, n, lang), item_rows(q, i, lang))
-                                   for n, i in enumerate(items, 1) if isinstance(i, dict)]})
-        else:
-            rows.append({"question": q, "label": q.localized_label(lang),
-                         "value": display_value(q, value, lang) if value is not None else None, "items": None})
-    return rows

@@ -16,12 +16,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..questionnaire import display_value
-from ..models import (MEASURE_STATUS_LABELS, OWNER_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
+from ..models import (MEASURE_STATUS_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
                       owner_label_for)
-from ..scoring import LEVEL_LABELS, LEVELS, OUTCOME_LABELS, OUTCOMES
+from ..questionnaire import LEVEL_LABELS, OUTCOME_LABELS, Level, MeasureOwner, Outcome
 from ..services import guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, timeline
 from ..services.errors import InvalidInput
 from ..textcheck import MAX_DB_INT
+from .forms import ActionForm
 from .hooks import client_ip, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/beoordeling")
@@ -31,7 +32,7 @@ bp = Blueprint("review", __name__, url_prefix="/beoordeling")
 
 class DecisionForm(FlaskForm):
     finding_key = HiddenField(validators=[DataRequired(), Length(max=200)])
-    new_level = SelectField(_l("Nieuw niveau"), choices=[SelectChoice(lv, _l(LEVEL_LABELS[lv])) for lv in LEVELS]
+    new_level = SelectField(_l("Nieuw niveau"), choices=[SelectChoice(lv, _l(lv.label)) for lv in Level]
                             + [SelectChoice("vervallen", _l("Vervallen (bevinding weerlegd)"))])
     justification = TextAreaField(_l("Onderbouwing (verplicht)"), validators=[DataRequired(_l("Schrijf een onderbouwing.")),
                                                                               Length(max=10000)])
@@ -66,8 +67,8 @@ class MeasureForm(FlaskForm):
     description = TextAreaField(_l("Omschrijving"), validators=[DataRequired(_l("Vul een omschrijving in.")),
                                                                 Length(max=10000)])
     finding_keys = SelectMultipleField(_l("Gekoppelde bevinding(en)"), choices=[], validate_choice=False)
-    owner = RadioField(_l("Uitvoerder"), choices=[SelectChoice(k, _l(v)) for k, v in OWNER_LABELS.items()],
-                       default="candidate",
+    owner = RadioField(_l("Uitvoerder"), choices=[SelectChoice(k, _l(k.label)) for k in MeasureOwner],
+                       default=MeasureOwner.candidate,
                        validators=[DataRequired()])
     due_date = DateField(_l("Uiterlijk op"), validators=[Optional()])
     ongoing = BooleanField(_l("Doorlopend: geldt de hele ambtsperiode, zonder uiterste datum"))
@@ -76,7 +77,7 @@ class MeasureForm(FlaskForm):
 
 
 class ConclusionForm(FlaskForm):
-    outcome = RadioField(_l("Uitkomst"), choices=[SelectChoice(o, _l(OUTCOME_LABELS[o])) for o in OUTCOMES],
+    outcome = RadioField(_l("Uitkomst"), choices=[SelectChoice(o, _l(o.label)) for o in Outcome],
                          validators=[DataRequired(_l("Kies een uitkomst."))])
     conclusion = TextAreaField(_l("Conclusie"), validators=[DataRequired(_l("Schrijf de conclusie.")), Length(max=10000)])
     submit = SubmitField(_l("Conclusie opslaan"))
@@ -100,9 +101,6 @@ class AddendumForm(FlaskForm):
     mentionable = BooleanField(_l("Mag worden vermeld richting de volksvertegenwoordiging"))
     submit = SubmitField(_l("Aanvulling toevoegen"))
 
-
-class ActionOnlyForm(FlaskForm):
-    submit = SubmitField(_l("Bevestigen"))
 
 
 def _first_error(form) -> str:
@@ -156,7 +154,7 @@ def dossier(public_id: str):
         herbevestiging_changes=herbevestiging.changes_since_previous(d, _lang()),
         decision_form=DecisionForm(), comment_form=CommentForm(), level_labels=LEVEL_LABELS,
         editable=d.status in guards.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
-        addendum_form=AddendumForm(), action_form=ActionOnlyForm(), measures=measures.measures_of(d),
+        addendum_form=AddendumForm(), action_form=ActionForm(), measures=measures.measures_of(d),
         display_value=display_value, qlang=_qlang(questionnaire),
     )
 
@@ -254,7 +252,7 @@ def _measure_form(d: Dossier, data=None) -> MeasureForm:
     form = MeasureForm(data=data) if data else MeasureForm()
     form.finding_keys.choices = [SelectChoice(i.key, f"{i.finding.theme_title}: {i.finding.explanation[:90]}")
                                  for i in snapshot.reviewed_findings(d, lang=_lang()) if not i.dismissed]
-    form.owner.choices = [SelectChoice(k, _(owner_label_for(k, d.organisation))) for k in OWNER_LABELS]
+    form.owner.choices = [SelectChoice(k, _(owner_label_for(k, d.organisation))) for k in MeasureOwner]
     return form
 
 
@@ -296,7 +294,7 @@ def dossier_measures(public_id: str):
                 _("Deze tekst bevat nog een open plek (%(left)s). Vul die in; zo'n plek mag niet in het "
                   "ondertekende rapport komen.", left=", ".join(left))]
     return render_template("review/measures_dossier.html", d=d, form=form, measures=measures.measures_of(d),
-                           suggestions=measures.suggestions(d, lang=_lang()), action_form=ActionOnlyForm(),
+                           suggestions=measures.suggestions(d, lang=_lang()), action_form=ActionForm(),
                            status_labels=MEASURE_STATUS_LABELS, editable=d.status in guards.REVIEWABLE,
                            unfilled=measures.unfilled)
 
@@ -305,7 +303,7 @@ def dossier_measures(public_id: str):
 @role_required(Role.reviewer)
 def remove_measure(public_id: str, measure_id: str):
     d = review.reviewer_dossier(current_user, public_id)
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     measures.remove_measure(current_user, d, measure_id, ip=client_ip())
     flash(_("De maatregel is verwijderd."), "success")
@@ -316,7 +314,7 @@ def remove_measure(public_id: str, measure_id: str):
 @role_required(Role.reviewer)
 def send_measures(public_id: str):
     d = review.reviewer_dossier(current_user, public_id)
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     count = measures.send_to_candidate(current_user, d, ip=client_ip())
     flash(_("%(n)s maatregel(en) voorgelegd aan de kandidaat; de kandidaat heeft een e-mail gekregen.", n=count),
@@ -397,7 +395,7 @@ def history(public_id: str):
 @bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])
 @role_required(Role.reviewer, Role.griffier)
 def start_herbevestiging(public_id: str):
-    if not ActionOnlyForm().validate_on_submit():
+    if not ActionForm().validate_on_submit():
         abort(400)
     new = herbevestiging.start_for(current_user, public_id, ip=client_ip())
     flash(_("De jaarlijkse herbevestiging is gestart; de bestuurder heeft een e-mail gekregen."), "success")
@@ -418,7 +416,7 @@ def measures_overview():
     signed = db.session.scalars(scoping.dossiers_for(current_user).where(Dossier.status == DossierStatus.afgerond)
                                 .order_by(Dossier.signed_off_at.desc())).all()
     return render_template("review/measures.html", rows=rows, state=state, labels=measures.FOLLOW_UP_LABELS,
-                           note_form=NoteForm(), action_form=ActionOnlyForm(), signed=signed)
+                           note_form=NoteForm(), action_form=ActionForm(), signed=signed)
 
 
 @bp.route("/maatregelen/<measure_id>/uitgevoerd", methods=["POST"])

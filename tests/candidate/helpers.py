@@ -91,7 +91,7 @@ def activate(app, client, password: str = TEST_PASSWORD) -> str:
 
 def to_stored(q, value):
     """The stored form of a typed value (for filling a dossier directly)."""
-    from integrity_tool.web.dynamic_forms import parse_amount, parse_date
+    from integrity_tool.questionnaire.values import parse_amount, parse_date
 
     if q.type == "yesno":
         return value == "ja"

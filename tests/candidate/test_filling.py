@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from integrity_tool.models import AuditEvent, Dossier, db
 from integrity_tool.services import answers as answers_service
+from integrity_tool.services import snapshot
 from integrity_tool.services.errors import Conflict
-from integrity_tool.web.dynamic_forms import parse_amount, parse_date
+from integrity_tool.questionnaire.values import parse_amount, parse_date
 
 from .helpers import fill_dossier, questionnaire, version_of
 
@@ -171,6 +172,19 @@ def test_stale_version_is_a_conflict_in_the_service(app_ctx, make_candidate_doss
     with pytest.raises(Conflict):
         answers_service.save_section(candidate, dossier, "weerbaarheid", {"bedreigd": True}, dossier.version - 1)
     assert _stored(dossier).answers["bedreigd"] is False
+
+
+def test_save_section_tells_what_is_missing_and_where_next(app_ctx, make_candidate_dossier):
+    candidate, dossier = make_candidate_dossier()
+    questionnaire = snapshot.require_questionnaire(dossier)
+    ids = [s.id for s in questionnaire.sections]
+    first = questionnaire.sections[0]
+    empty = answers_service.save_section(candidate, dossier, first.id, {}, dossier.version)
+    assert empty.missing == tuple(answers_service.missing_required(questionnaire, first, {}))
+    assert empty.missing and empty.next_section_id == ids[1]
+    assert empty.version == _stored(dossier).version
+    last = answers_service.save_section(candidate, dossier, ids[-1], {}, empty.version, questionnaire=questionnaire)
+    assert last.next_section_id is None and last.version == empty.version + 1
 
 
 def test_repeat_items_can_be_edited_and_removed_without_javascript(candidate_client):

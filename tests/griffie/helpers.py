@@ -51,7 +51,7 @@ def make_dossier(org: Organisation, name: str = "Anna de Vries", *, status: Doss
                  result: AppointmentResult | None = None, decided: date | None = None,
                  deadline: date | None = None, function_title: str = "Wethouder",
                  questionnaire_id: str | None = None, progress: tuple[int, int] | None = None,
-                 finding_counts: str | None = None) -> Dossier:
+                 finding_counts: tuple[int, int, int] | None = None) -> Dossier:
     """A dossier in any state; a submitted one gets a Submission snapshot of ``answers_``."""
     from integrity_tool.services import runtime
 

@@ -13,8 +13,8 @@ from .helpers import add_report, make_dossier
 
 def test_overview_lists_dossiers_without_confidential_content(griffie_client, org, reviewer, app_ctx):
     make_dossier(org, "Anna Achter", status=DossierStatus.ingediend, reviewer=reviewer, progress=(5, 12),
-                 deadline=date.today() - timedelta(days=1), finding_counts="1,2,3")
-    done = make_dossier(org, "Bob Boer", status=DossierStatus.afgerond, progress=(12, 12), finding_counts="0,0,4")
+                 deadline=date.today() - timedelta(days=1), finding_counts=(1, 2, 3))
+    done = make_dossier(org, "Bob Boer", status=DossierStatus.afgerond, progress=(12, 12), finding_counts=(0, 0, 4))
     add_report(done, "samenvatting")
     add_report(done, "vertrouwelijk")
     html = griffie_client.get("/griffie/").get_data(as_text=True)
@@ -25,7 +25,7 @@ def test_overview_lists_dossiers_without_confidential_content(griffie_client, or
 
 
 def test_counts_visible_when_the_organisation_allows_it(griffie_client, org, app_ctx):
-    make_dossier(org, "Anna Achter", status=DossierStatus.ingediend, finding_counts="1,2,3")
+    make_dossier(org, "Anna Achter", status=DossierStatus.ingediend, finding_counts=(1, 2, 3))
     org.griffier_sees_confidential = True
     db.session.commit()
     html = griffie_client.get("/griffie/").get_data(as_text=True)

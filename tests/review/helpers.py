@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pyotp
 from sqlalchemy import func, select, text
 
-from integrity_tool.models import Submission, db, utcnow
+from integrity_tool.models import FindingCounts, Submission, db, utcnow
 from integrity_tool.scoring import evaluate
 from integrity_tool.services import dossiers, review, runtime, snapshot, workflow
 
@@ -43,9 +43,8 @@ def submit_snapshot(dossier, answers: dict, action: str = "submit") -> Submissio
                      declaration_name=dossier.candidate.name)
     dossier.answers = answers
     db.session.add(sub)
-    counts = result.counts
     workflow.transition(dossier, action, submitted_at=utcnow(),
-                        finding_counts=f"{counts['blokkerend']},{counts['hoog']},{counts['aandachtspunt']}")
+                        **FindingCounts.columns_of(FindingCounts.of(result.counts)))
     db.session.commit()
     return sub
 

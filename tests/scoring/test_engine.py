@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from integrity_tool.questionnaire import default_catalog
-from integrity_tool.scoring import LEVELS, OUTCOME_LABELS, OUTCOMES, Finding, Result, evaluate
+from integrity_tool.questionnaire import OUTCOME_LABELS, Level, Outcome
+from integrity_tool.scoring import Finding, Result, evaluate
 
 TODAY = date(2026, 3, 1)
 
@@ -75,7 +76,7 @@ def test_outcome_scale():
     assert evaluate(q, {"uitingen": True}, today=TODAY).suggested_outcome == "aandachtspunten"
     assert evaluate(q, {"schulden": True}, today=TODAY).suggested_outcome == "beheersbaar_met_afspraken"
     assert evaluate(q, {"vorderingen": True}, today=TODAY).suggested_outcome == "ernstige_risicos"
-    assert OUTCOMES[0] == "geen_bijzonderheden" and LEVELS == ("blokkerend", "hoog", "aandachtspunt")
+    assert list(Outcome)[0] == "geen_bijzonderheden" and list(Level) == ["blokkerend", "hoog", "aandachtspunt"]
 
 
 def test_parameters_override_and_today():
@@ -124,11 +125,11 @@ def answer_dicts(draw):
 def test_evaluate_never_raises(qa, params):
     q, answers = qa
     r = evaluate(q, answers, params, today=TODAY)
-    assert r.suggested_outcome in OUTCOMES
+    assert r.suggested_outcome in list(Outcome)
     Result.from_dict(r.to_dict())
 
 
 @settings(max_examples=100, deadline=None)
 @given(json_value)
 def test_evaluate_never_raises_on_non_dicts(value):
-    assert evaluate(wethouder(), value, today=TODAY).suggested_outcome in OUTCOMES
+    assert evaluate(wethouder(), value, today=TODAY).suggested_outcome in list(Outcome)
