@@ -53,7 +53,7 @@ TARGET_SIGNOFF_P95_MS = 500.0
 TARGET_SOAK_LATE_GROWTH_MB = 40.0  # soak: RSS growth of all workers (+ report processes) in the second half
 PAGE_ENDPOINTS = ("GET section", "POST section")
 SIGNOFF_ENDPOINTS = ("POST sign",)
-YES = {"ingezetene", "kiesgerechtigd", "vog_aangevraagd", "cv_juist", "kent_gedragscode", "verklaring_waarheid",
+YES = {"ingezetene", "kiesgerechtigd", "vog_aangevraagd", "cv_juist", "kent_gedragscode",
        "toestemming_privacy"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')

@@ -50,7 +50,7 @@ def big_answers() -> dict:
         "effecten_boven_drempel": True, "heeft_onroerend_goed": False, "ontwikkelgebied": False,
         "leningen": False, "procedures_overheid": False, "partner_belangen": True,
         "levert_aan_overheid": False, "kent_gedragscode": True, "overige_feiten": False,
-        "verklaring_waarheid": True, "toestemming_privacy": True, "tijdsbesteding": "voltijd",
+        "toestemming_privacy": True, "tijdsbesteding": "voltijd",
     }
     return answers
 

@@ -42,7 +42,7 @@ class Defaults:
     MAIL_SENDER = "Risicoanalyse integriteit <noreply@integriteit.invalid>"
     BASE_URL = "http://127.0.0.1:5000"
     INVITATION_DAYS = 14
-    PRIVACY_VERSION = "2026-1"
+    PRIVACY_VERSION = "2026-2"  # 2026-2: the term record (issue 19)
     # Throttling: Redis when REDIS_URL is set, the database otherwise (shared by all workers).
     REDIS_URL = None
     LOGIN_FAILURES_PER_MINUTE = 5

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from .. import signing
+from ..questionnaire.values import format_datetime
 from ..services import measures, reports
 
 
@@ -38,13 +39,16 @@ def print_verification(outcome, echo=click.echo) -> None:
     result = outcome.result
     if outcome.ok:
         echo("GELDIG: de handtekening is geldig en vertrouwd, en het document is niet gewijzigd sinds de ondertekening.")
+    elif getattr(outcome, "deleted_but_genuine", False):
+        echo("VERWIJDERD VOLGENS DE BEWAARTERMIJN: echt en ongewijzigd, maar wij bewaren het niet meer.")
     else:
         echo("NIET GELDIG.")
     echo(f"  Documentnummer: {result.document_number or 'onbekend'}")
     if outcome.organisation is not None:
         echo(f"  Uitgegeven door: {outcome.organisation.name}")
     echo(f"  Ondertekenaar: {result.signer or 'onbekend'}")
-    echo(f"  Tijdstip ondertekening: {result.signing_time:%d-%m-%Y %H:%M:%S %Z}" if result.signing_time
+    echo(f"  Tijdstip ondertekening: {format_datetime(result.signing_time, seconds=True)} (Nederlandse tijd; "
+         f"{result.signing_time:%H:%M:%S} UTC)" if result.signing_time
          else "  Tijdstip ondertekening: onbekend")
     echo(f"  Gelijk aan het uitgegeven document: {'ja' if outcome.registered else 'nee'}")
     for problem in outcome.problems:

@@ -7,6 +7,7 @@ from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .relation import Relation, RelationUpload
 from .report import Report
+from .term import DeletedReport, Term
 from .review import Addendum, ClarificationRequest, Comment, FindingDecision, Gesprek
 from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, ThrottleEvent, User, UserSession
 
@@ -17,5 +18,6 @@ __all__ = [
     "Dossier", "DossierKind", "DossierStatus", "FindingCounts", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
     "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "owner_label_for",
+    "Term", "DeletedReport",
     "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]

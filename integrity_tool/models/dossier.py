@@ -38,6 +38,7 @@ class AppointmentResult(str, enum.Enum):
     benoemd = "benoemd"
     niet_benoemd = "niet_benoemd"
     teruggetrokken = "teruggetrokken"
+    herbevestigd = "herbevestigd"  # a signed herbevestiging during the term
 
 
 class DossierKind(str, enum.Enum):
@@ -77,6 +78,9 @@ class Dossier(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True, index=True)
     # Herbevestiging: the signed dossier this re-declaration starts from.
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), nullable=True)
+    # The term (zittingsperiode) this dossier belongs to: the appointment dossier and its herbevestigingen.
+    term_id: Mapped[int | None] = mapped_column(ForeignKey("term.id", ondelete="SET NULL"),
+                                                nullable=True, index=True)
     kind: Mapped[DossierKind] = mapped_column(Enum(DossierKind, native_enum=False, length=20),
                                               default=DossierKind.benoeming)
     questionnaire_id: Mapped[str] = mapped_column(String(100))
@@ -91,6 +95,8 @@ class Dossier(db.Model):
     # Optimistic lock across HTTP requests: every save increments it; a form carries the version it saw.
     version: Mapped[int] = mapped_column(Integer, default=1)
     answers: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
+    # Herbevestiging: the last signed state (term record's kept answers) it is compared against.
+    baseline_answers: Mapped[dict | None] = mapped_column(EncryptedJSON, nullable=True)
     progress_done: Mapped[int] = mapped_column(Integer, default=0)
     progress_total: Mapped[int] = mapped_column(Integer, default=0)
     # Findings per level at the latest submission (numbers only, no content); NULL before submission
@@ -118,6 +124,7 @@ class Dossier(db.Model):
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     signed_off_by: Mapped[User | None] = relationship(foreign_keys=[signed_off_by_id])
     previous: Mapped["Dossier | None"] = relationship(remote_side=[id])
+    term = relationship("Term", foreign_keys=[term_id])
 
     @property
     def status_label(self) -> str:

@@ -48,6 +48,10 @@ class Organisation(db.Model):
     # Retention (AVG art. 5(1)(e)); defaults documented in the README.
     retention_not_appointed_weeks: Mapped[int] = mapped_column(Integer, default=4)
     retention_appointed_months: Mapped[int] = mapped_column(Integer, default=3)
+    # The term record (measures, register entries, the answers a herbevestiging compares against)
+    # is kept for the term plus this period; a term lasts term_months unless ended earlier.
+    term_months: Mapped[int] = mapped_column(Integer, default=48)
+    retention_term_months: Mapped[int] = mapped_column(Integer, default=3)
     # Kinds of "it is your turn" mails the administrator switched off (services/notify.py).
     notifications_off: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

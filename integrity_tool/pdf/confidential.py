@@ -6,7 +6,7 @@ from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table, TableSty
 from . import styles as S
 from .data import FindingView, ReportData
 from .layout import (
-    DocMeta, Paragraph, verify_text, SignatureReservation, TitleWithBadge, answer_paragraphs, badge, long_paragraphs, build, data_table, heading, key_value_table, QrFlowable,
+    DocMeta, Paragraph, table_heading, url_lines, verify_text, SignatureReservation, TitleWithBadge, answer_paragraphs, badge, long_paragraphs, build, data_table, heading, key_value_table, QrFlowable,
 )
 from .text import esc, nl_date, nl_datetime, one_line, plain
 
@@ -44,8 +44,9 @@ def _cover(d: ReportData):
     if d.verify_url:
         qr_table = Table(
             [[QrFlowable(d.verify_url, 30 * S.mm),
-              Paragraph("Controleer de echtheid van dit document: scan de QR-code of ga naar<br/>"
-                        f"<b>{esc(plain(d.verify_url, 200))}</b>", S.MUTED_SMALL)]],
+              Paragraph("Controleer de echtheid van dit document: scan de QR-code of ga naar"
+                        + url_lines(d.verify_url, W - 40 * S.mm, S.FONT_BOLD, S.MUTED_SMALL.fontSize),
+                        S.MUTED_SMALL)]],
             colWidths=(34 * S.mm, W - 34 * S.mm), hAlign="LEFT",
         )
         qr_table.setStyle(TableStyle([S.TABLE_FONT, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -145,7 +146,7 @@ def _findings(d: ReportData):
 
 
 def _measures(d: ReportData):
-    out = [CondPageBreak(60 * S.mm), heading("3. Beheersmaatregelen", S.H1)]
+    out = table_heading("3. Beheersmaatregelen", S.H1, room=60 * S.mm)
     if not d.measures:
         return out + [Paragraph("Er zijn geen beheersmaatregelen afgesproken.", S.BODY)]
     rows = []
@@ -160,13 +161,18 @@ def _measures(d: ReportData):
 
 
 def _answers(d: ReportData):
-    out = [PageBreak(), heading("4. Antwoorden", S.H1)]
+    # a new page only when little room is left: no nearly empty page before the answers
+    out = [CondPageBreak(45 * S.mm), heading("4. Antwoorden", S.H1)]
     for si, sec in enumerate(d.sections, 1):
         out.append(heading(f"4.{si} {sec.title}", S.H2, level=1))
         for row in sec.rows:
             out += answer_paragraphs(row.label, row.value)
         for rep in sec.repeats:
-            out.append(Paragraph(esc(rep.title), S.H3))
+            title = Paragraph(esc(rep.title), S.H3)
+            if rep.rows:
+                title.keepWithNext = 0  # see table_heading: a long table may start on this page
+                out.append(CondPageBreak(30 * S.mm))
+            out.append(title)
             if not rep.rows:
                 out.append(Paragraph("Geen.", S.BODY_SMALL))
                 continue

@@ -14,7 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFString
 from reportlab.pdfgen.canvas import FILL_NON_ZERO, Canvas
 from reportlab.platypus import (
-    BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle,
+    BaseDocTemplate, CondPageBreak, Flowable, Frame, PageTemplate, Table, TableStyle,
 )
 from reportlab.platypus import Paragraph as _RLParagraph
 
@@ -182,6 +182,15 @@ def heading(text: str, style, level: int = 0, outline: bool = True) -> Paragraph
     return p
 
 
+def table_heading(text: str, style, level: int = 0, room=None) -> list:
+    """A heading directly above a long table: not kept together with the whole table (that would push
+    a table shorter than a page, heading and all, to the next page and leave a nearly empty page),
+    only never left alone at the bottom of a page."""
+    p = heading(text, style, level)
+    p.keepWithNext = 0
+    return [CondPageBreak(room if room is not None else 35 * S.mm), p]
+
+
 class Badge(Flowable):
     """A coloured label (level / outcome) drawn directly on the canvas: cheap and crisp."""
 
@@ -292,9 +301,26 @@ def _cell(value, width: float):
     return Paragraph(esc(text), S.CELL)
 
 
+@lru_cache(maxsize=64)
+def _head_style(size: float):
+    return S.CELL_HEAD.clone(f"cellhead-{size}", fontSize=size, leading=size + 2)
+
+
+def _head_cell(text: str, width: float):
+    """A header cell whose longest word fits its column: the font shrinks (down to 6 pt) rather than
+    breaking a word in two ("Openbaa / r")."""
+    words = clean(text).split() or [""]
+    longest = max(stringWidth(w, S.FONT_BOLD, S.CELL_HEAD.fontSize) for w in words)
+    room = width - 9
+    size = S.CELL_HEAD.fontSize
+    if longest > room > 0:
+        size = max(6.0, round(S.CELL_HEAD.fontSize * room / longest - 0.05, 1))
+    return Paragraph(esc(text), S.CELL_HEAD if size == S.CELL_HEAD.fontSize else _head_style(size))
+
+
 def data_table(headers, rows, col_widths, head_colour=S.ACCENT) -> Table:
     """A zebra table whose header row repeats on every page; cells may split across pages."""
-    data = [[Paragraph(esc(h), S.CELL_HEAD) for h in headers]]
+    data = [[_head_cell(h, w) for h, w in zip(headers, col_widths)]]
     for r in rows:
         cells = list(r)[: len(headers)] + [""] * max(0, len(headers) - len(r))
         data.append([_cell(c, w) for c, w in zip(cells, col_widths)])
@@ -438,8 +464,10 @@ class SignatureReservation(Flowable):
             size = y2 - y1 + 14
             qx = ox + S.PAGE_WIDTH - S.MARGIN_RIGHT - size
             draw_qr(c, self.verify_url, qx, oy + y1, size)
-            p = Paragraph(self.verify_text, S.MUTED_SMALL)
             tw = qx - (ox + x2) - 16
+            text = self.verify_text.replace(URL_MARK, url_lines(self.verify_url, tw, S.FONT_BOLD,
+                                                                S.MUTED_SMALL.fontSize))
+            p = Paragraph(text, S.MUTED_SMALL)
             _w, th = p.wrap(tw, size)
             p.drawOn(c, ox + x2 + 10, oy + y1 + (size - th) / 2)
         doc = getattr(c, "_doctemplate", None)
@@ -447,9 +475,26 @@ class SignatureReservation(Flowable):
             doc.signature_page = c.getPageNumber()
 
 
+URL_MARK = "\x00url\x00"  # where SignatureReservation puts the verification URL, wrapped to its width
+
+
+def url_lines(url: str, width: float, font: str, size: float) -> str:
+    """The URL in bold on lines of its own, broken only after a "/" (never inside a segment), so a
+    reader can type it over; a segment wider than the line keeps a line to itself."""
+    parts = [p for p in plain(url, 200).replace("/", "/\n").split("\n") if p]
+    lines: list[str] = []
+    for part in parts:
+        if lines and stringWidth(lines[-1] + part, font, size) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "<br/>" + "<br/>".join(f"<b>{esc(line)}</b>" for line in lines) + "<br/>"
+
+
 def verify_text(d) -> str:
-    return ("Controleer de echtheid: scan de QR-code of ga naar "
-            f"<b>{esc(plain(d.verify_url, 200))}</b> (documentnummer {esc(plain(d.document_number, 60))}).")
+    return ("Controleer de echtheid: scan de QR-code of ga naar"
+            f"{URL_MARK if d.verify_url else ' het verificatieadres'}(documentnummer "
+            f"{esc(plain(d.document_number, 60))}).")
 
 
 def build(story, meta: DocMeta) -> bytes:

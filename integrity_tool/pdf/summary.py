@@ -9,7 +9,7 @@ from reportlab.platypus import Spacer
 
 from . import styles as S
 from .data import ReportData
-from .layout import DocMeta, Paragraph, SignatureReservation, badge, build, data_table, long_paragraphs, heading, key_value_table, verify_text
+from .layout import DocMeta, Paragraph, SignatureReservation, badge, build, data_table, long_paragraphs, heading, key_value_table, table_heading, verify_text
 from .text import esc, nl_date, nl_datetime, plain
 
 W = S.CONTENT_WIDTH
@@ -59,7 +59,7 @@ def render_summary(data: ReportData) -> bytes:
         badge(data.outcome_label or data.outcome, S.OUTCOME_COLOURS.get(data.outcome, S.NEUTRAL_BADGE)),
         Spacer(1, 6),
         *long_paragraphs(data.conclusion or "—", S.BODY),
-        heading("Afgesproken maatregelen", S.H2),
+        *table_heading("Afgesproken maatregelen", S.H2),
     ]
     mentionable = [m for m in data.measures if m.mentionable is True]
     if mentionable:
@@ -70,7 +70,7 @@ def render_summary(data: ReportData) -> bytes:
     else:
         story.append(Paragraph("Er zijn geen openbaar te vermelden maatregelen.", S.BODY))
 
-    story.append(heading("Openbare nevenfuncties", S.H2))
+    story += table_heading("Openbare nevenfuncties", S.H2)
     basis = _NEVENFUNCTIE_BASIS.get(data.organisation_kind)
     if basis:
         story.append(Paragraph(f"Nevenfuncties die op grond van {basis} openbaar worden gemaakt.", S.MUTED_SMALL))

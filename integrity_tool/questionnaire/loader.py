@@ -158,6 +158,9 @@ def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
 
 def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: str | None) -> Question:
     _check_question(ld, q, raw, path)
+    if q.term and parent is not None:
+        ld.err(raw, "term", f"{path}.term",
+               f"'term' geldt voor een hele vraag: zet 'term: true' op de herhaalvraag '{parent}'")
     show_if = None
     if q.show_if is not None:
         cp = Compiler(scope, ld.err)
@@ -183,7 +186,7 @@ def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: st
         legal=q.legal, required=q.required,
         options=tuple(Option(o.value, o.label, o.label_en) for o in q.options or ()),
         min=q.min, max=q.max, min_length=q.min_length, max_length=q.max_length, pattern=q.pattern,
-        show_if=show_if, public=q.public, sensitive=q.sensitive, questions=subs,
+        show_if=show_if, public=q.public, term=q.term, sensitive=q.sensitive, questions=subs,
         min_items=q.min_items, max_items=q.max_items, item_label=q.item_label, parent=parent,
         item_label_en=q.item_label_en)
 

@@ -114,6 +114,7 @@ class Question:
     pattern: str | None = None
     show_if: Condition | None = None
     public: bool = False
+    term: bool = False  # kept in the term record: what a herbevestiging compares against
     sensitive: bool = False
     questions: tuple["Question", ...] = ()
     min_items: int | None = None

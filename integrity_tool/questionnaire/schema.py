@@ -139,6 +139,7 @@ class QuestionSchema(_Strict):
     pattern: str | None = None
     show_if: Any = None
     public: bool = False
+    term: bool = False
     sensitive: bool = False
     questions: list[QuestionSchema] | None = None
     min_items: int | None = Field(default=None, ge=0)

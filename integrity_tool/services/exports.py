@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from .. import audit, xlsx
 from ..models import AuditEvent, Dossier, Report, Round, User, db, utcnow
 from ..questionnaire import Level
+from ..questionnaire.values import to_local
 from . import overview, scoping
 from .errors import InvalidInput
 from .rounds import MANAGERS
@@ -57,14 +58,19 @@ def _values(row: overview.Row, show_counts: bool) -> list[Any]:
     values = [row.candidate, row.function_title, row.portfolio or "", row.round_name or "", row.status_label,
               row.progress_done, row.progress_total, row.deadline, "Ja" if row.overdue else "Nee",
               row.reviewer or "", row.reports_label, row.result_label, row.appointment_decided_at,
-              row.created_at.date() if row.created_at else None, row.public_id]
+              to_local(row.created_at).date() if row.created_at else None, row.public_id]
     if show_counts:
         values += list(row.finding_counts or (0, 0, 0))
     return values
 
 
+def _local_iso(value: datetime) -> str:
+    """Europe/Amsterdam time with its UTC offset ("2026-11-30T20:10:02+01:00"): readable, unambiguous."""
+    return to_local(value).isoformat(timespec="seconds")
+
+
 def _stamp() -> str:
-    return utcnow().strftime("%Y%m%d-%H%M")
+    return to_local(utcnow()).strftime("%Y%m%d-%H%M")
 
 
 def overview_csv(actor: User, filters: overview.Filters, sep: str = ",") -> Export:
@@ -76,10 +82,13 @@ def overview_csv(actor: User, filters: overview.Filters, sep: str = ",") -> Expo
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
     writer.writerow([name for name, _w in _columns(show)])
     count = 0
+    included = []
     for row in overview.iter_rows(actor, filters):
         writer.writerow([_csv_cell(v) for v in _values(row, show)])
+        included.append(row.public_id)
         count += 1
-    audit.record("export.overzicht_csv", actor=actor, rijen=count, scheidingsteken=sep)
+    # Which dossiers the file held: each candidate sees this export on their inzage page.
+    audit.record("export.overzicht_csv", actor=actor, rijen=count, scheidingsteken=sep, dossiers=included)
     db.session.commit()
     return Export(f"dossiers-{_stamp()}.csv", "text/csv; charset=utf-8", buffer.getvalue().encode("utf-8"))
 
@@ -96,16 +105,16 @@ def overview_xlsx(actor: User, filters: overview.Filters) -> Export:
     """Bold filled header, frozen header row, autofilter, column widths, real dates (``xlsx.workbook``)."""
     show = overview.shows_counts(actor)
     columns = [xlsx.Column(name, width, is_date=name in DATE_COLUMNS) for name, width in _columns(show)]
-    count = 0
+    included: list[str] = []
 
     def rows():
-        nonlocal count
         for row in overview.iter_rows(actor, filters):
-            count += 1
+            included.append(row.public_id)
             yield [neutralise(v) for v in _values(row, show)]
 
     data = xlsx.workbook("Dossiers", columns, rows(), creator="Risicoanalyse integriteit")
-    audit.record("export.overzicht_xlsx", actor=actor, rijen=count)
+    # Which dossiers the file held: each candidate sees this export on their inzage page.
+    audit.record("export.overzicht_xlsx", actor=actor, rijen=len(included), dossiers=included)
     db.session.commit()
     return Export(f"dossiers-{_stamp()}.xlsx",
                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
@@ -130,6 +139,7 @@ def summaries_zip(actor: User, target: Round) -> Export:
         raise InvalidInput("Er zijn in deze ronde nog geen ondertekende samenvattingen voor de raad.")
     buffer = io.BytesIO()
     manifest: list[dict] = []
+    included: list[str] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for report, name, function in reports:
             content = report.content
@@ -138,9 +148,10 @@ def summaries_zip(actor: User, target: Round) -> Export:
             digest = hashlib.sha256(content).hexdigest()
             filename = f"{slugify(report.document_number)[:60]}-{slugify(name)[:60]}.pdf"
             archive.writestr(filename, content)
+            included.append(report.dossier.public_id)
             manifest.append({"documentnummer": report.document_number, "kandidaat": name, "functie": function,
                              "bestand": filename, "sha256": digest, "bytes": len(content),
-                             "aangemaakt": report.created_at.isoformat(timespec="seconds"),
+                             "aangemaakt": _local_iso(report.created_at),
                              "controle": "in orde" if digest == report.sha256 else "AFWIJKING van opgeslagen hash"})
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=list(manifest[0]) if manifest else ["documentnummer"],
@@ -151,10 +162,10 @@ def summaries_zip(actor: User, target: Round) -> Export:
         archive.writestr("manifest.csv", "\ufeff" + text.getvalue())
         archive.writestr("manifest.json", json.dumps(
             {"ronde": target.name, "organisatie": actor.organisation.name,
-             "gemaakt": utcnow().isoformat(timespec="seconds") + "Z", "documenten": manifest},
+             "gemaakt": _local_iso(utcnow()), "documenten": manifest},
             ensure_ascii=False, indent=2))
     audit.record("export.samenvattingen_zip", actor=actor, ronde=target.public_id, documenten=len(manifest),
-                 documentnummers=[m["documentnummer"] for m in manifest])
+                 documentnummers=[m["documentnummer"] for m in manifest], dossiers=included)
     db.session.commit()
     return Export(f"samenvattingen-{slugify(target.name)[:60]}.zip", "application/zip", buffer.getvalue())
 
@@ -169,11 +180,11 @@ def audit_csv(actor: User, public_id: str) -> Export:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["nummer", "tijdstip (UTC)", "handeling", "door"] + (["details"] if with_detail else []) + ["hash"])
+    writer.writerow(["nummer", "tijdstip (Nederlandse tijd)", "handeling", "door"] + (["details"] if with_detail else []) + ["hash"])
     count = 0
     for e in events:
         detail = [json.dumps(e.detail or {}, ensure_ascii=False, sort_keys=True)] if with_detail else []
-        writer.writerow([e.id, e.created_at.isoformat(timespec="seconds"), neutralise(e.action), neutralise(e.actor)]
+        writer.writerow([e.id, _local_iso(e.created_at), neutralise(e.action), neutralise(e.actor)]
                         + [neutralise(d) for d in detail] + [e.hash])
         count += 1
     audit.record("export.audittrail_csv", actor=actor, dossier=dossier, gebeurtenissen=count)

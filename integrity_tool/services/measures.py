@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role, User, db,
-                      utcnow)
+from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role,
+                      Term, User, db, utcnow)
 from ..questionnaire import MeasureOwner
-from . import notify, runtime, workflow
+from . import notify, runtime, terms, workflow
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_text, ensure_reviewable
 from .snapshot import latest_submission, reviewed_findings, submission_findings
@@ -36,9 +36,7 @@ def unfilled(*texts: str | None) -> list[str]:
     return sorted({m.group(0) for t in texts for m in _UNFILLED.finditer(t or "")})
 
 
-def finding_subject(finding) -> str:
-    """What a finding is about, for a measure's "betreft" and its placeholders: the organisation or
-    name of the item, else the finding's own explanation."""
+def _entity(finding) -> str:
     ctx = finding.context_dict()
     for key in _SUBJECT_KEYS:
         value = " ".join(str(ctx.get(key) or "").split())
@@ -49,10 +47,23 @@ def finding_subject(finding) -> str:
         if key == "beoogde_portefeuille":
             value = f"de portefeuille {value}"
         return value[:200]
+    return ""
+
+
+def finding_subject(finding) -> str:
+    """What a finding is about, for a measure's "betreft" (shown in the raad summary when the measure
+    is mentionable): the organisation or name of the item, else the theme (never the explanation,
+    which is confidential)."""
+    return _entity(finding) or (finding.theme_title or "deze bevinding")
+
+
+def placeholder_fill(finding) -> str:
+    """What fills a placeholder the finding lacks, in the (confidential) measure description."""
+    entity = _entity(finding)
+    if entity:
+        return entity
     text = " ".join((finding.explanation or "").split()).rstrip(".")
-    if not text:
-        return finding.theme_title or "deze bevinding"
-    return f"het onderwerp van de bevinding „{text[:180]}”"
+    return f"het onderwerp van de bevinding „{text[:180]}”" if text else (finding.theme_title or "deze bevinding")
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = 
                 continue
             due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
             out.append(Suggestion(mid, m.localized_title(lang),
-                                  m.render(item.finding.context_dict(), lang, subject=subject), m.default_owner,
+                                  m.render(item.finding.context_dict(), lang, subject=placeholder_fill(item.finding)), m.default_owner,
                                   due, item.key, item.finding.explanation[:160], subject))
     return out
 
@@ -227,14 +238,15 @@ FOLLOW_UP_LABELS = {"open": "Open", "uitgevoerd": "Uitgevoerd", "verlopen": "Ver
 
 
 def overview(user: User, state: str | None = None, today: date | None = None) -> list[tuple[MeasureAgreement, str]]:
-    """Agreed measures of signed-off dossiers of the user's organisation, with open/uitgevoerd/verlopen."""
+    """Agreed measures of signed-off dossiers of the user's organisation, with open/uitgevoerd/verlopen:
+    of every sitting bestuurder until the term ends (whatever the dossier's own purge state), and of
+    signed dossiers that have no decision yet."""
     if user.role not in (Role.reviewer, Role.griffier):
         raise NotFound()
     today = today or date.today()
     rows = db.session.scalars(
-        select(MeasureAgreement).join(Dossier)
-        .where(Dossier.organisation_id == user.organisation_id, Dossier.status == S.afgerond,
-               Dossier.purged_at.is_(None))
+        select(MeasureAgreement).join(Dossier).outerjoin(Term, Term.id == Dossier.term_id)
+        .where(Dossier.organisation_id == user.organisation_id, terms.followed_up_clause(today))
         .order_by(MeasureAgreement.due_date, MeasureAgreement.id))
     out = [(m, follow_up_state(m, today)) for m in rows]
     return [r for r in out if not state or r[1] == state]
@@ -290,8 +302,8 @@ def send_reminders(days: int = 14, today: date | None = None) -> tuple[int, int]
     """
     today = today or date.today()
     due = list(db.session.scalars(
-        select(MeasureAgreement).join(Dossier)
-        .where(Dossier.status == S.afgerond, Dossier.purged_at.is_(None),
+        select(MeasureAgreement).join(Dossier).outerjoin(Term, Term.id == Dossier.term_id)
+        .where(terms.followed_up_clause(today),
                MeasureAgreement.status != MeasureStatus.uitgevoerd, MeasureAgreement.due_date.is_not(None),
                MeasureAgreement.due_date <= today + timedelta(days=days))
         .order_by(MeasureAgreement.id)))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from ..models import STATUS_LABELS, Dossier, DossierStatus, FindingCounts, Report, Role, Round, User, db
 from .errors import NotFound
-from .rounds import RESULT_LABELS
+from .rounds import RESULT_DISPLAY as RESULT_LABELS
 
 PER_PAGE = 50
 OPEN_STATUSES = tuple(s for s in DossierStatus if s not in (DossierStatus.afgerond, DossierStatus.ingetrokken))

@@ -1,6 +1,6 @@
 """The public register of nevenfuncties (Gemeentewet art. 41b, Provinciewet art. 40b, ...).
 
-Only appointed bestuurders (appointment result 'benoemd') with a signed-off dossier appear, and of
+Only sitting bestuurders (appointment result 'benoemd', signed off, term not ended) appear, and of
 their nevenfuncties only the fields marked ``public: true`` in the questionnaire version they
 answered. A later signed-off herbevestiging replaces the original declaration. Nothing of
 candidates who were not appointed or withdrew ever reaches this module's output.
@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
-from ..models import AppointmentResult, Dossier, Organisation, Round, Submission, User, db, utcnow
+from ..models import AppointmentResult, Dossier, Organisation, Round, Submission, Term, User, db, utcnow
 from ..questionnaire import display_value, prune_hidden
-from . import snapshot
+from . import snapshot, terms
 from .errors import NotFound
 
 REPEAT_ID = "nevenfuncties"
@@ -111,8 +111,10 @@ def build_register(org: Organisation) -> Register:
         select(Dossier.id, User.name, Dossier.function_title, Dossier.portfolio, Dossier.appointment_decided_at,
                Round.name)
         .join(User, User.id == Dossier.candidate_id).outerjoin(Round, Round.id == Dossier.round_id)
+        .outerjoin(Term, Term.id == Dossier.term_id)
         .where(Dossier.organisation_id == org.id, Dossier.appointment_result == AppointmentResult.benoemd,
-               Dossier.signed_off_at.is_not(None))
+               Dossier.signed_off_at.is_not(None),
+               or_(Dossier.term_id.is_(None), terms.sitting_clause(date.today())))
         .order_by(User.name)
     ).all()
     declaration = _latest_declarations([r.id for r in rows])

@@ -15,8 +15,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from .. import audit
-from ..models import (Dossier, DossierStatus, MeasureAgreement, MeasureStatus, Organisation, Report, Role, User,
-                      db)
+from ..models import (DeletedReport, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, Organisation, Report,
+                      Role, User, db)
 from ..questionnaire import outcome_label
 from . import notify, orgsetup, runtime, scoping, snapshot
 from .errors import NotFound
@@ -233,19 +233,32 @@ class Verification:
     organisation: Organisation | None = None
     registered: bool = False  # the bytes are exactly those we issued under this document number
     number_known: bool = False
+    # Deleted under the retention policy: only its number and hash are left (DeletedReport).
+    deleted: DeletedReport | None = None
 
     @property
     def ok(self) -> bool:
-        return bool(self.result.ok and self.registered)
+        return bool(self.result.ok and self.registered and self.deleted is None)
+
+    @property
+    def deleted_but_genuine(self) -> bool:
+        """Issued by us exactly like this, and since deleted under the retention policy."""
+        return bool(self.deleted is not None and self.registered and self.result.ok)
 
     @property
     def problems(self) -> list[str]:
         problems = list(self.result.problems)
-        if self.result.signed and not self.number_known:
+        if self.deleted is not None and self.registered and not problems:
+            problems.append(MSG_DELETED_UNDER_RETENTION)
+        elif self.result.signed and not self.number_known:
             problems.append("Het documentnummer is bij ons niet bekend.")
         elif self.number_known and not self.registered and not problems:
             problems.append("Het document wijkt af van het document dat wij onder dit nummer hebben uitgegeven.")
         return problems
+
+
+MSG_DELETED_UNDER_RETENTION = ("Dit document is door ons uitgegeven en is niet gewijzigd, maar het is inmiddels volgens "
+                               "de bewaartermijn verwijderd. Het geldt daarom niet meer als actueel document.")
 
 
 def ca_pem(org: Organisation) -> bytes:
@@ -301,9 +314,21 @@ def verify_upload(data: bytes) -> Verification:
     else:
         org = None
         roots = [ca_pem(o) for o in db.session.scalars(select(Organisation))] + _extra_roots()
+    deleted = deleted_by_number(_document_number_of(data)) if report is None else None
+    if deleted is not None:
+        org = deleted.organisation
+        roots = [ca_pem(org)] + _extra_roots()
     result = signing.verify_pdf(data, roots)
-    registered = report is not None and hashlib.sha256(data).hexdigest() == report.sha256
-    return Verification(result, report, org, registered, report is not None)
+    digest = hashlib.sha256(data).hexdigest()
+    known = report if report is not None else deleted
+    registered = known is not None and digest == known.sha256
+    return Verification(result, report, org, registered, known is not None, deleted)
+
+
+def deleted_by_number(number: str | None) -> DeletedReport | None:
+    if not number or not DOC_NUMBER.match(number):
+        return None
+    return db.session.scalar(select(DeletedReport).where(DeletedReport.document_number == number))
 
 
 __all__ = ["build_report_data", "render_and_store", "download", "verify_upload", "document_number"]

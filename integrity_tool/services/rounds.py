@@ -10,8 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, select, update
 
 from .. import audit
-from ..models import AppointmentResult, Dossier, DossierStatus, Role, Round, User, db, new_public_id
-from . import runtime
+from ..models import (AppointmentResult, Dossier, DossierKind, DossierStatus, Role, Round, User, db,
+                      new_public_id)
+from . import runtime, terms
 from .errors import InvalidInput, NotFound, StateError
 from .guards import clean_line
 
@@ -20,6 +21,8 @@ RESULT_LABELS = {
     AppointmentResult.niet_benoemd: "Niet benoemd",
     AppointmentResult.teruggetrokken: "Teruggetrokken",
 }
+# Shown in overviews; 'herbevestigd' is recorded by signing off a herbevestiging, not by the griffier.
+RESULT_DISPLAY = {**RESULT_LABELS, AppointmentResult.herbevestigd: "Herbevestigd"}
 MANAGERS = (Role.griffier, Role.admin)
 
 
@@ -165,10 +168,19 @@ def record_appointment(actor: User, dossier: Dossier, result: str | None, decide
     if outcome == AppointmentResult.benoemd and dossier.status != DossierStatus.afgerond:
         raise StateError("Een kandidaat kan pas als benoemd worden vastgelegd als de risicoanalyse is afgerond "
                          "(ondertekend).")
+    if dossier.kind == DossierKind.herbevestiging:
+        raise StateError("Een herbevestiging krijgt geen benoemingsbesluit: bij het afronden wordt zij "
+                         "'herbevestigd'.")
+    if outcome == AppointmentResult.herbevestigd:
+        raise InvalidInput("Kies of de kandidaat is benoemd, niet benoemd of zich heeft teruggetrokken.")
     previous = dossier.appointment_result.value if dossier.appointment_result else None
+    if outcome != AppointmentResult.benoemd:
+        terms.close_term_for_corrected_decision(dossier)
     dossier.appointment_result = outcome
     dossier.appointment_decided_at = decided_on
     audit.record("dossier.benoeming_vastgelegd", actor=actor, dossier=dossier, uitslag=outcome.value,
                  vorige_uitslag=previous, datum=decided_on.isoformat())
+    if outcome == AppointmentResult.benoemd:
+        terms.open_term(dossier, decided_on)  # the term record: follow-up outlives the dossier's purge
     db.session.commit()
     return dossier

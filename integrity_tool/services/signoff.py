@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
 from ..questionnaire import Level, Outcome
-from . import notify, reports, runtime, workflow
+from . import notify, reports, runtime, terms, workflow
 from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
 from .guards import clean_text, ensure_reviewable
@@ -111,6 +111,7 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     _check_code(user, code, ip)
     workflow.transition(dossier, "sign_off", signed_off_at=utcnow(), signed_off_by_id=user.id)
     try:
+        terms.record_signed(dossier)  # a herbevestiging: decision 'herbevestigd', the term's new signed state
         stored = reports.render_and_store(dossier)
     except Exception:
         db.session.rollback()

@@ -9,13 +9,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, false, func, or_, select
 
 from .. import audit
-from ..models import (Addendum, AuditEvent, Dossier, DossierStatus, FindingCounts, MeasureAgreement, Role, Submission,
-                      User, db, utcnow)
+from ..models import (Addendum, AuditEvent, ClarificationRequest, Comment, Dossier, DossierKind, DossierStatus,
+                      FindingCounts, FindingDecision, Gesprek, MeasureAgreement, MeasureReminder, NotificationSent,
+                      Report, Role, Submission, Term, User, db, utcnow)
+from ..models.user import Invitation, UserSession
 from ..questionnaire import Level, Questionnaire, display_value, prune_hidden
+from ..questionnaire.values import to_local
 from ..scoring import evaluate
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
@@ -138,31 +142,34 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
 
 
 def withdraw(candidate: User, dossier: Dossier, ip: str | None) -> None:
-    """The candidate withdraws: the dossier is closed and its personal content deleted now.
+    """The candidate withdraws: the dossier is closed and its personal content deleted now, and the
+    account anonymised at once when nothing else of theirs is kept (no log-in afterwards).
 
-    Until the retention job of step 8 runs, everything except the audit trail goes immediately:
-    answers, snapshots, comments, clarifications, gesprek notes, decisions, measures, reports.
+    Everything except the audit trail goes immediately: answers, snapshots, comments, clarifications,
+    gesprek notes, decisions, measures, addenda, reports. A sitting bestuurder does not withdraw from a
+    herbevestiging (the term ends through the griffier).
     """
-    from .retention import PurgeReport, delete_personal_data  # the same deletion the retention job does
+    from .retention import PurgeReport, anonymise_if_gone, delete_personal_data  # the retention job's deletion
 
     if dossier.candidate_id != candidate.id or dossier.organisation_id != candidate.organisation_id:
         raise NotFound()
+    if dossier.kind == DossierKind.herbevestiging:
+        raise StateError("Een herbevestiging kunt u niet intrekken. Wilt u uw functie neerleggen, neem dan "
+                         "contact op met de griffie.")
     workflow.transition(dossier, "withdraw", withdrawn_at=utcnow())
-    report = PurgeReport()
-    delete_personal_data(dossier, report, keep_public=False)
-    db.session.execute(delete(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id))
-    db.session.execute(delete(Addendum).where(Addendum.dossier_id == dossier.id))
-    dossier.answers = None
-    dossier.finding_counts = None
-    dossier.conclusion = None
-    dossier.progress_done = 0
+    delete_personal_data(dossier, PurgeReport(), keep_public=False)
     audit.record("dossier.ingetrokken", actor=candidate, dossier=dossier, ip=ip)
+    db.session.flush()
+    anonymise_if_gone(candidate)
     db.session.commit()
 
 
 # --- export of own data -------------------------------------------------------------------------
 
 def _iso(value):
+    """Dates as "2026-03-17"; timestamps in Europe/Amsterdam time with their offset."""
+    if isinstance(value, datetime):
+        return to_local(value).isoformat(timespec="seconds")
     return value.isoformat() if value is not None else None
 
 
@@ -181,8 +188,18 @@ def export_personal_data(candidate: User, ip: str | None = None) -> dict:
             "privacyverklaring_gelezen_op": _iso(candidate.privacy_acknowledged_at),
             "account_aangemaakt_op": _iso(candidate.created_at),
             "wachtwoord_gewijzigd_op": _iso(candidate.password_changed_at),
+            "rol": candidate.role.value, "actief": candidate.active,
         },
         "dossiers": [_dossier_export(d) for d in dossiers],
+        "termijnen": [_term_export(t) for t in db.session.scalars(
+            select(Term).where(Term.candidate_id == candidate.id).order_by(Term.id))],
+        "sessies": [{"begonnen": _iso(s.created_at), "laatst_actief": _iso(s.last_seen_at), "ip": s.ip,
+                     "browser": s.user_agent, "beeindigd": _iso(s.revoked_at)} for s in db.session.scalars(
+            select(UserSession).where(UserSession.user_id == candidate.id).order_by(UserSession.created_at))],
+        "uitnodigingen": [{"doel": i.purpose, "gemaakt": _iso(i.created_at), "geldig_tot": _iso(i.expires_at),
+                           "gebruikt": _iso(i.used_at), "ingetrokken": _iso(i.revoked_at)}
+                          for i in db.session.scalars(select(Invitation).where(Invitation.user_id == candidate.id)
+                                                      .order_by(Invitation.id))],
     }
     ids = [d.id for d in dossiers]
     events = db.session.scalars(
@@ -206,25 +223,72 @@ def _role_of(actor_label: str) -> str:
 
 
 def _dossier_export(d: Dossier) -> dict:
+    """Everything kept about one dossier. tests/candidate/test_export_complete.py walks every table and
+    column that can hold the candidate's data and fails when a value is missing here."""
     submissions = db.session.scalars(select(Submission).where(Submission.dossier_id == d.id)
                                      .order_by(Submission.number)).all()
     measures = db.session.scalars(select(MeasureAgreement).where(MeasureAgreement.dossier_id == d.id)
                                   .order_by(MeasureAgreement.id)).all()
+
+    def rows(model):
+        return db.session.scalars(select(model).where(model.dossier_id == d.id).order_by(model.id)).all()
+
+    reminders = {}
+    if measures:
+        for r in db.session.scalars(select(MeasureReminder).where(
+                MeasureReminder.measure_id.in_([m.id for m in measures])).order_by(MeasureReminder.sent_on)):
+            reminders.setdefault(r.measure_id, []).append(_iso(r.sent_on))
     return {
-        "kenmerk": d.public_id, "functie": d.function_title, "portefeuille": d.portfolio,
+        "kenmerk": d.public_id, "soort": d.kind, "functie": d.function_title, "portefeuille": d.portfolio,
         "status": d.status.value, "vragenlijst": {"id": d.questionnaire_id, "versie": d.questionnaire_version,
                                                    "hash": d.questionnaire_hash},
-        "deadline": _iso(d.deadline), "aangemaakt_op": _iso(d.created_at), "ingediend_op": _iso(d.submitted_at),
-        "ingetrokken_op": _iso(d.withdrawn_at), "uitkomst": d.outcome,
+        "deadline": _iso(d.deadline), "aangemaakt_op": _iso(d.created_at), "gewijzigd_op": _iso(d.updated_at),
+        "ingediend_op": _iso(d.submitted_at), "ingetrokken_op": _iso(d.withdrawn_at),
+        "onderdelen_klaar": d.progress_done, "onderdelen_totaal": d.progress_total,
+        "aantallen_bevindingen": {"blokkerend": d.count_blokkerend, "hoog": d.count_hoog,
+                                  "aandachtspunt": d.count_aandachtspunt},
+        "uitkomst": d.outcome, "conclusie": d.conclusion, "afgerond_op": _iso(d.signed_off_at),
+        "besluit": d.appointment_result.value if d.appointment_result else None,
+        "besluit_datum": _iso(d.appointment_decided_at), "verwijderd_volgens_bewaartermijn_op": _iso(d.purged_at),
         "antwoorden": d.answers or {},
+        "vergeleken_met_vorige_opgave": d.baseline_answers,
         "indieningen": [{
             "nummer": s.number, "tijd": _iso(s.created_at), "vragenlijst_versie": s.questionnaire_version,
             "vragenlijst_hash": s.questionnaire_hash, "verklaring_naam": s.declaration_name, "ip": s.ip,
             "antwoorden": (s.payload or {}).get("answers"), "bevindingen": (s.payload or {}).get("findings"),
+            "verklaring": (s.payload or {}).get("declaration"),
         } for s in submissions],
+        "vragen_om_toelichting": [{
+            "vraag": c.question, "uw_antwoord": c.response, "gesteld_op": _iso(c.created_at),
+            "beantwoord_op": _iso(c.answered_at)} for c in rows(ClarificationRequest)],
+        "gesprekken": [{"datum": _iso(g.held_on), "deelnemers": g.participants, "verslag": g.notes,
+                        "vastgelegd_op": _iso(g.created_at)} for g in rows(Gesprek)],
+        "opmerkingen_beoordelaar": [{"bij": c.target, "opmerking": c.body, "op": _iso(c.created_at)}
+                                    for c in rows(Comment)],
+        "besluiten_over_bevindingen": [{
+            "bevinding": f.finding_key, "nieuw_niveau": f.new_level or "vervallen", "motivering": f.justification,
+            "op": _iso(f.created_at)} for f in rows(FindingDecision)],
+        "aanvullingen": [{"tekst": a.body, "noembaar": a.mentionable, "op": _iso(a.created_at)}
+                         for a in rows(Addendum)],
+        "meldingen_verstuurd": [{"soort": n.kind, "gebeurtenis": n.event, "op": _iso(n.sent_at)}
+                                for n in rows(NotificationSent)],
+        "rapporten": [{"soort": r.kind, "documentnummer": r.document_number, "sha256": r.sha256, "bytes": r.size,
+                       "op": _iso(r.created_at)} for r in rows(Report)],
         "maatregelen": [{
-            "titel": m.title, "omschrijving": m.description, "status": m.status.value,
-            "uiterste_datum": _iso(m.due_date), "uw_reactie": m.candidate_response,
+            "kenmerk": m.public_id, "titel": m.title, "omschrijving": m.description, "status": m.status.value,
+            "catalogus": m.catalogue_id, "bij_bevindingen": m.finding_keys, "uitvoerder": m.owner,
+            "noembaar_in_samenvatting": m.mentionable, "uiterste_datum": _iso(m.due_date),
+            "uw_reactie": m.candidate_response, "geaccepteerd_op": _iso(m.accepted_at),
             "afgerond_op": _iso(m.completed_at), "toelichting_afronding": m.completion_note,
+            "opgesteld_op": _iso(m.created_at), "herinneringen_verstuurd_op": reminders.get(m.id, []),
         } for m in measures],
     }
+
+
+def _term_export(t: Term) -> dict:
+    return {"kenmerk": t.public_id, "functie": t.function_title, "benoemd_op": _iso(t.appointed_on),
+            "termijn_tot": _iso(t.ends_on), "beeindigd_op": _iso(t.ended_on),
+            "laatst_ondertekend_op": _iso(t.signed_at),
+            "vragenlijst": {"id": t.questionnaire_id, "versie": t.questionnaire_version},
+            "bewaarde_antwoorden_voor_herbevestiging": t.signed_answers,
+            "verwijderd_volgens_bewaartermijn_op": _iso(t.purged_at), "aangemaakt_op": _iso(t.created_at)}

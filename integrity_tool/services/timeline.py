@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from ..models import AuditEvent, Dossier, db
+from ..models import AuditEvent, Dossier, Report, db
 from ..questionnaire import display_value, fill_placeholders
 from ..questionnaire.model import is_english
 
@@ -35,7 +35,10 @@ ACTION_LABELS = {
     "afronden.mislukt": "Afronden mislukt (onjuiste code)",
     "rapport.gedownload": "Rapport gedownload",
     "aanvulling.toegevoegd": "Aanvulling toegevoegd",
-    "herbevestiging.gestart": "Jaarlijkse herbevestiging gestart",
+    "herbevestiging.gestart": "Herbevestiging gestart",
+    "dossier.herbevestigd": "Herbevestigd",
+    "termijn.gestart": "Termijn gestart",
+    "termijn.beeindigd": "Termijn beëindigd",
     "dossier.ingetrokken": "Dossier ingetrokken",
     "antwoorden.opgeslagen": "Antwoorden opgeslagen",
     "dossier.benoeming_vastgelegd": "Benoeming vastgelegd",
@@ -93,16 +96,58 @@ def dossier_timeline(dossier: Dossier, limit: int = 1000) -> list[TimelineEntry]
 
 # What counts as someone looking at a candidate's personal data (shown to the candidate, AVG art. 15).
 ACCESS_ACTIONS = ("dossier.bekeken", "gespreksleidraad.bekeken", "rapport.gedownload", "export.audittrail_csv")
+# Exports of many dossiers at once: audited without a dossier, with the list of dossiers they held.
+EXPORT_ACTIONS = ("export.overzicht_xlsx", "export.overzicht_csv", "export.samenvattingen_zip")
+# How the candidate's inzage page names them (the staff timeline uses ACTION_LABELS).
+ACCESS_LABELS = {
+    "export.overzicht_xlsx": "Overzicht van dossiers gedownload (Excel), met uw dossier",
+    "export.overzicht_csv": "Overzicht van dossiers gedownload (CSV), met uw dossier",
+    "export.samenvattingen_zip": "Samenvattingen voor de raad gedownload (ZIP), met de uwe",
+    "export.audittrail_csv": "Logboek van het dossier gedownload",
+}
 
 
-def access_log(dossier: Dossier, limit: int = 500) -> list[TimelineEntry]:
-    """Who else viewed or downloaded this dossier's personal data, newest first."""
-    events = db.session.scalars(
+@dataclass(frozen=True)
+class AccessLine:
+    """One person on one day: what they looked at or downloaded, and how often."""
+
+    day: object
+    actor: str
+    first: object
+    last: object
+    actions: tuple[tuple[str, int], ...]  # (Dutch label, count)
+
+
+def _access_events(dossier: Dossier, limit: int) -> list[AuditEvent]:
+    direct = list(db.session.scalars(
         select(AuditEvent).where(AuditEvent.dossier_id == dossier.id, AuditEvent.action.in_(ACCESS_ACTIONS),
                                  (AuditEvent.actor_id != dossier.candidate_id) | AuditEvent.actor_id.is_(None))
-        .order_by(AuditEvent.id.desc()).limit(limit))
-    return [TimelineEntry(e.created_at, _actor_name(e.actor), e.action, ACTION_LABELS.get(e.action, e.action),
-                          {}) for e in events]
+        .order_by(AuditEvent.id.desc()).limit(limit)))
+    numbers = set(db.session.scalars(select(Report.document_number).where(Report.dossier_id == dossier.id)))
+    exports = []
+    for e in db.session.scalars(select(AuditEvent).where(
+            AuditEvent.organisation_id == dossier.organisation_id, AuditEvent.action.in_(EXPORT_ACTIONS),
+            AuditEvent.created_at >= dossier.created_at).order_by(AuditEvent.id.desc()).limit(limit)):
+        detail = e.detail or {}
+        if dossier.public_id in (detail.get("dossiers") or ()) or numbers & set(detail.get("documentnummers") or ()):
+            exports.append(e)
+    return sorted(direct + exports, key=lambda e: e.id, reverse=True)[:limit]
+
+
+def access_log(dossier: Dossier, limit: int = 2000) -> list[AccessLine]:
+    """Who else viewed, downloaded or exported this dossier's personal data: one line per person per
+    day (a long review reads as one line), newest first."""
+    groups: dict[tuple, dict] = {}
+    for e in _access_events(dossier, limit):
+        key = (e.created_at.date(), _actor_name(e.actor))
+        group = groups.setdefault(key, {"first": e.created_at, "last": e.created_at, "actions": {}})
+        group["first"] = min(group["first"], e.created_at)
+        group["last"] = max(group["last"], e.created_at)
+        label = ACCESS_LABELS.get(e.action) or ACTION_LABELS.get(e.action, e.action)
+        group["actions"][label] = group["actions"].get(label, 0) + 1
+    lines = [AccessLine(day, actor, g["first"], g["last"], tuple(g["actions"].items()))
+             for (day, actor), g in groups.items()]
+    return sorted(lines, key=lambda line: line.last, reverse=True)
 
 
 def _actor_name(actor: str) -> str:

@@ -6,6 +6,7 @@ on the last page when one is given (the report layout's ``pdf.styles.SIGNATURE_B
 """
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import hashlib
 import io
@@ -14,6 +15,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from . import _asn1_speedup
 from .pki import create_pki
@@ -102,7 +104,8 @@ def _stamp_style():
     from pyhanko.stamp import TextStampStyle
 
     return TextStampStyle(
-        stamp_text="Digitaal ondertekend door\n%(org)s\nNamens: %(name)s\nTijdstip: %(ts)s",
+        # People read Dutch local time; the UTC time of the signature itself is shown, labelled, beside it.
+        stamp_text="Digitaal ondertekend door\n%(org)s\nNamens: %(name)s\nTijdstip: %(when)s",
         timestamp_format="%d-%m-%Y %H:%M:%S %Z",
         text_box_style=TextBoxStyle(font=SimpleFontEngineFactory("Helvetica", 0.5), font_size=8, leading=10),
         border_width=1,
@@ -126,6 +129,13 @@ def sign_pdf(
     signer = _load_signer(Path(p12_path), passphrase)
     return _sign_with(signer, pdf_bytes, signer_name=signer_name, reason=reason, location=location,
                       timestamp_url=timestamp_url, field_name=field_name, box=box)
+
+
+def _stamp_time(now: _dt.datetime | None = None) -> str:
+    """'01-12-2026 00:21 CET (23:21 UTC)': Europe/Amsterdam time with its DST abbreviation, and UTC."""
+    now = now or _dt.datetime.now(_dt.timezone.utc)
+    local = now.astimezone(ZoneInfo("Europe/Amsterdam"))
+    return f"{local:%d-%m-%Y %H:%M} {local.tzname()} ({now:%H:%M} UTC)"
 
 
 def _sign_with(signer, pdf_bytes: bytes, *, signer_name: str, reason: str, location: str,
@@ -158,7 +168,7 @@ def _sign_with(signer, pdf_bytes: bytes, *, signer_name: str, reason: str, locat
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
         out = io.BytesIO()
         pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserve, appearance_text_params={
-            "org": _stamp_safe(cn), "name": _stamp_safe(signer_name)})
+            "org": _stamp_safe(cn), "name": _stamp_safe(signer_name), "when": _stamp_time()})
     except Exception as exc:
         raise SigningError(f"Ondertekenen mislukt: {exc}") from exc
     return out.getvalue()

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, NumberRange, StopValidation
 
 from .. import audit
 from ..models import Organisation, Role, User, db
@@ -21,7 +21,18 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 SETTINGS = (("griffier_sees_confidential", "griffier_ziet_vertrouwelijk"),
             ("allow_email_otp", "inlogcode_per_email"),
             ("retention_not_appointed_weeks", "bewaartermijn_niet_benoemd_weken"),
-            ("retention_appointed_months", "bewaartermijn_benoemd_maanden"))
+            ("retention_appointed_months", "bewaartermijn_benoemd_maanden"),
+            ("term_months", "termijn_maanden"),
+            ("retention_term_months", "bewaartermijn_na_termijn_maanden"))
+
+
+def _required_if_posted(message):
+    def check(form, field):
+        if field.raw_data and not str(field.raw_data[0]).strip():
+            raise StopValidation(str(message))
+        if field.data is None:
+            raise StopValidation(str(message))
+    return check
 
 
 class SettingsForm(FlaskForm):
@@ -37,6 +48,15 @@ class SettingsForm(FlaskForm):
         _l("Bewaartermijn van de vertrouwelijke gegevens bij benoemd (maanden na het besluit)"),
         validators=[InputRequired(_l("Vul een aantal maanden in.")),
                     NumberRange(1, 60, _l("Kies een termijn van 1 tot en met 60 maanden."))])
+    # Issue 19. A post without these fields (an older form) keeps the stored value; an empty one is an error.
+    term_months = IntegerField(
+        _l("Duur van een ambtstermijn (maanden na de benoeming)"),
+        validators=[_required_if_posted(_l("Vul een aantal maanden in.")),
+                    NumberRange(1, 120, _l("Kies een termijn van 1 tot en met 120 maanden."))])
+    retention_term_months = IntegerField(
+        _l("Bewaartermijn van het termijndossier (maanden na het einde van de termijn)"),
+        validators=[_required_if_posted(_l("Vul een aantal maanden in.")),
+                    NumberRange(0, 60, _l("Kies een termijn van 0 tot en met 60 maanden."))])
     submit = SubmitField(_l("Instellingen opslaan"))
 
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import Length
 
-from ..models import Dossier, DossierStatus, Role, db
+from ..models import Dossier, DossierKind, DossierStatus, Role, db
 from ..questionnaire import visible_subquestions
 from ..services import answers as answers_service
 from ..services import scoping, snapshot, submission
@@ -338,7 +338,8 @@ def export():
 def withdraw(public_id: str):
     target = _dossier(public_id)
     form = ActionForm()
-    if target.status in (DossierStatus.afgerond, DossierStatus.ingetrokken):
+    if target.status in (DossierStatus.afgerond, DossierStatus.ingetrokken) or \
+            target.kind == DossierKind.herbevestiging:
         flash(_("Dit dossier kan niet meer worden ingetrokken."), "info")
         return redirect(url_for("candidate.home"))
     if request.method == "POST" and form.validate_on_submit():
@@ -347,6 +348,15 @@ def withdraw(public_id: str):
         except StateError as exc:
             flash(_(exc.message), "info")
             return redirect(url_for("candidate.home"))
+        if not current_user.active:  # nothing of theirs is kept: the account was anonymised at once
+            logout_user()
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            flash(_("U heeft zich teruggetrokken. Uw antwoorden zijn verwijderd."), "success")
+            flash(_("Uw account is opgeheven; u kunt niet meer inloggen."), "info")
+            return redirect(url_for("main.home"))
         flash(_("U heeft zich teruggetrokken. Uw antwoorden zijn verwijderd."), "success")
         return redirect(url_for("candidate.home"))
     return render_template("candidate/withdraw.html", dossier=target, form=form)

@@ -155,7 +155,7 @@ def dossier(public_id: str):
     kinds = reports.allowed_kinds(current_user, target) if target.status == DossierStatus.afgerond else ()
     available = [k for k in kinds if k in reports.reports_of(target)]
     return render_template("griffie/dossier.html", dossier=target, form=form, report_kinds=available,
-                           result_labels=rounds.RESULT_LABELS, statuses=STATUS_LABELS)
+                           result_labels=rounds.RESULT_DISPLAY, statuses=STATUS_LABELS)
 
 
 @bp.route("/dossiers/<public_id>/rapport/<kind>.pdf")

@@ -1,4 +1,6 @@
 """Public pages: landing page, language switch, privacy statement, health check."""
+from pathlib import Path
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -39,6 +41,15 @@ def privacy():
 @bp.route("/toegankelijkheid")
 def accessibility():
     return render_template("main/accessibility.html")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; the same icon as the <link rel="icon">."""
+    icon = Path(current_app.static_folder, "img", "favicon.svg").read_bytes()
+    response = current_app.response_class(icon, mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.route("/healthz")

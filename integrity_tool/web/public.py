@@ -71,8 +71,9 @@ def landing(document_number: str):
     """Where the QR code on a report leads: says whether the number was issued, then offers the upload."""
     report = reports.report_by_number(document_number)
     org = report.dossier.organisation if report is not None else None
+    deleted = reports.deleted_by_number(document_number) if report is None else None
     return render_template("public/landing.html", form=VerifyForm(), number=document_number[:60], report=report,
-                           organisation=org)
+                           organisation=org, deleted=deleted)
 
 
 @bp.route("/ca/<org_slug>.pem")

@@ -19,7 +19,8 @@ from ..questionnaire import display_value
 from ..models import (MEASURE_STATUS_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
                       owner_label_for)
 from ..questionnaire import LEVEL_LABELS, OUTCOME_LABELS, Level, MeasureOwner, Outcome
-from ..services import guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, timeline
+from ..services import (guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, terms,
+                        timeline)
 from ..services.errors import InvalidInput
 from ..textcheck import MAX_DB_INT
 from .forms import ActionForm
@@ -96,6 +97,12 @@ class NoteForm(FlaskForm):
     submit = SubmitField(_l("Als uitgevoerd melden"))
 
 
+class EndTermForm(FlaskForm):
+    ended_on = DateField(_l("Datum waarop de termijn eindigde"),
+                         validators=[DataRequired(_l("Vul de datum in waarop de termijn is geëindigd."))])
+    submit = SubmitField(_l("Termijn beëindigen"))
+
+
 class AddendumForm(FlaskForm):
     body = TextAreaField(_l("Aanvulling"), validators=[DataRequired(_l("Schrijf de aanvulling.")), Length(max=10000)])
     mentionable = BooleanField(_l("Mag worden vermeld richting de volksvertegenwoordiging"))
@@ -152,6 +159,7 @@ def dossier(public_id: str):
         answers=snap.answers, comments=snap.comments,
         clarifications=snapshot.clarifications(d), changes=changes,
         herbevestiging_changes=herbevestiging.changes_since_previous(d, _lang()),
+        herbevestiging_term=d.term if d.term is not None and not terms.herbevestiging_blocker(d.term) else None,
         decision_form=DecisionForm(), comment_form=CommentForm(), level_labels=LEVEL_LABELS,
         editable=d.status in guards.REVIEWABLE, reports=reports.reports_of(d), addenda=signoff.addenda(d),
         addendum_form=AddendumForm(), action_form=ActionForm(), measures=measures.measures_of(d),
@@ -392,13 +400,14 @@ def history(public_id: str):
                            detail_labels=timeline.DETAIL_LABELS)
 
 
-@bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])
+@bp.route("/dossier/<public_id>/herbevestiging", methods=["POST"])  # old links: the dossier's term
+@bp.route("/termijn/<public_id>/herbevestiging", methods=["POST"])  # registered first: url_for builds this
 @role_required(Role.reviewer, Role.griffier)
 def start_herbevestiging(public_id: str):
     if not ActionForm().validate_on_submit():
         abort(400)
     new = herbevestiging.start_for(current_user, public_id, ip=client_ip())
-    flash(_("De jaarlijkse herbevestiging is gestart; de bestuurder heeft een e-mail gekregen."), "success")
+    flash(_("De herbevestiging is gestart; de bestuurder heeft een e-mail gekregen."), "success")
     if current_user.role == Role.reviewer:
         return redirect(url_for("review.dossier", public_id=new.public_id))
     return redirect(request.referrer or url_for("review.measures"))
@@ -413,10 +422,27 @@ def measures_overview():
     if state not in measures.FOLLOW_UP_LABELS:
         state = ""
     rows = measures.overview(current_user, state or None)
-    signed = db.session.scalars(scoping.dossiers_for(current_user).where(Dossier.status == DossierStatus.afgerond)
-                                .order_by(Dossier.signed_off_at.desc())).all()
+    today = date.today()
+    sitting = [(t, terms.measure_counts(t, today), terms.herbevestiging_blocker(t, today),
+                reports.reports_of(t.signed_dossier) if t.signed_dossier else {})
+               for t in terms.sitting_terms(current_user, today)]
     return render_template("review/measures.html", rows=rows, state=state, labels=measures.FOLLOW_UP_LABELS,
-                           note_form=NoteForm(), action_form=ActionForm(), signed=signed)
+                           note_form=NoteForm(), action_form=ActionForm(), sitting=sitting,
+                           end_form=EndTermForm())
+
+
+@bp.route("/termijn/<public_id>/beeindigen", methods=["POST"])
+@role_required(Role.griffier)
+def end_term(public_id: str):
+    """The bestuurder left office before the planned end: follow-up stops, the retention clock starts."""
+    form = EndTermForm()
+    if not form.validate_on_submit():
+        raise InvalidInput(_first_error(form))
+    term = terms.term_for(current_user, public_id)
+    terms.end_term(current_user, term, form.ended_on.data, ip=client_ip())
+    flash(_("De termijn is beëindigd. De maatregelen worden niet meer opgevolgd; het termijndossier wordt na de "
+            "bewaartermijn verwijderd."), "success")
+    return redirect(url_for("review.measures"))
 
 
 @bp.route("/maatregelen/<measure_id>/uitgevoerd", methods=["POST"])

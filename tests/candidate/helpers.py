@@ -81,7 +81,7 @@ def activate(app, client, password: str = TEST_PASSWORD) -> str:
     r = client.post(path, data={"password": password, "repeat": password})
     assert r.status_code == 302 and r.location.endswith("/tweestaps"), r.get_data(as_text=True)[:800]
     page = client.get(r.location).get_data(as_text=True)
-    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
+    secret = re.search(r'data-secret="([A-Z2-7]+)"', page).group(1)
     r = client.post(path + "/tweestaps", data={"code": pyotp.TOTP(secret).now()})
     assert r.status_code == 302 and r.location.endswith("/privacy"), r.get_data(as_text=True)[:800]
     r = client.post(path + "/privacy", data={"accept": "y"})

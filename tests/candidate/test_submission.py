@@ -115,8 +115,14 @@ def test_withdrawal_deletes_answers_and_keeps_the_audit_trail(candidate_client):
     assert db.session.scalar(text("SELECT COUNT(*) FROM submission")) == 0
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "dossier.ingetrokken" in actions and "dossier.ingediend" in actions
-    home = client.get("/kandidaat/").get_data(as_text=True)
-    assert "Uw antwoorden zijn verwijderd" in home
+    # Issue 19: nothing else of the candidate is kept, so the account is anonymised at once and the
+    # session ends (this test used to check the home page of the still logged-in candidate).
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Uw antwoorden zijn verwijderd" in page and "u kunt niet meer inloggen" in page
+    db.session.expire_all()
+    assert not candidate.active and candidate.password_hash is None
+    assert candidate.email.endswith("@verwijderd.invalid")
+    assert client.get("/kandidaat/").status_code == 302  # logged out
     assert client.post(f"/kandidaat/dossier/{dossier.public_id}/intrekken").status_code == 302
 
 

@@ -101,7 +101,7 @@ def login(page, visit, account: Account, authenticator: Authenticator, *, label:
         form.get_by_role("button", name="Inloggen").click()
     if "/inloggen/2fa-instellen" in page.url:
         visit(page, f"{who}-2fa-instellen")
-        secret = page.locator("code.secret").inner_text()
+        secret = page.locator("code.secret").get_attribute("data-secret")
         authenticator.register(account.email, secret)
         page.get_by_label("Code", exact=True).fill(authenticator.code(account.email))
         submit(page, "Bevestigen")

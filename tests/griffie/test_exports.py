@@ -131,7 +131,7 @@ def test_audit_trail_csv(griffie_client, griffier, org, app_ctx):
     r = griffie_client.get(f"/griffie/dossiers/{dossier.public_id}/audittrail.csv")
     assert r.status_code == 200 and r.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert rows[0] == ["nummer", "tijdstip (UTC)", "handeling", "door", "hash"]
+    assert rows[0] == ["nummer", "tijdstip (Nederlandse tijd)", "handeling", "door", "hash"]  # local time with offset now (issue 13.3)
     actions = [row[2] for row in rows[1:]]
     assert actions[:2] == ["dossier.aangemaakt", "dossier.benoeming_vastgelegd"]
     assert "export.audittrail_csv" in _actions()
@@ -140,3 +140,19 @@ def test_audit_trail_csv(griffie_client, griffier, org, app_ctx):
     rows = list(csv.reader(io.StringIO(
         griffie_client.get(f"/griffie/dossiers/{dossier.public_id}/audittrail.csv").data.decode("utf-8-sig"))))
     assert "details" in rows[0]
+
+
+def test_export_times_are_dutch_local_time_with_offset_around_dst():
+    """Issue 13.3: exports show Europe/Amsterdam time with the right offset on either side of a DST change."""
+    from datetime import datetime
+
+    from integrity_tool.services.exports import _local_iso
+    from integrity_tool.services.submission import _iso
+
+    assert _local_iso(datetime(2026, 3, 29, 0, 59, 59)) == "2026-03-29T01:59:59+01:00"
+    assert _local_iso(datetime(2026, 3, 29, 1, 0, 0)) == "2026-03-29T03:00:00+02:00"
+    assert _local_iso(datetime(2026, 10, 25, 0, 30)) == "2026-10-25T02:30:00+02:00"
+    assert _local_iso(datetime(2026, 10, 25, 1, 30)) == "2026-10-25T02:30:00+01:00"
+    assert _iso(datetime(2026, 7, 1, 12, 0)) == "2026-07-01T14:00:00+02:00"
+    from datetime import date
+    assert _iso(date(2026, 7, 1)) == "2026-07-01"

@@ -190,3 +190,16 @@ def test_pyhanko_cli_validates(signed, pki, tmp_path):
     bad = subprocess.run([_pyhanko_cli(), "sign", "validate", "--trust", str(pki.ca_path), "--trust-replace", str(f)],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0
+
+
+def test_stamp_time_is_local_with_dst_and_labelled_utc():
+    """Issue 13.3: the signature box shows Europe/Amsterdam time (right offset either side of the DST
+    change) and the UTC time, labelled."""
+    import datetime as dt
+
+    from integrity_tool.signing.sign import _stamp_time
+
+    utc = dt.timezone.utc
+    assert _stamp_time(dt.datetime(2026, 3, 29, 0, 30, tzinfo=utc)) == "29-03-2026 01:30 CET (00:30 UTC)"
+    assert _stamp_time(dt.datetime(2026, 3, 29, 1, 30, tzinfo=utc)) == "29-03-2026 03:30 CEST (01:30 UTC)"
+    assert _stamp_time(dt.datetime(2026, 11, 30, 23, 21, tzinfo=utc)) == "01-12-2026 00:21 CET (23:21 UTC)"

@@ -115,3 +115,40 @@ def test_empty_file(write):
     with pytest.raises(QuestionnaireError) as info:
         load_questionnaire(path)
     assert info.value.errors == [f"{path}:1: (document): leeg bestand"]
+
+
+def test_term_marker(write, base):
+    """Issue 19: `term: true` marks what the term record keeps; validated like every other key."""
+    from integrity_tool.services.terms import term_answers, term_questions
+
+    q = load_questionnaire(write(base.replace("      - id: a\n", "      - id: a\n        term: true\n", 1)))
+    assert [x.id for x in term_questions(q)] == ["a"]
+    assert term_answers(q, {"a": True, "b": False}) == {"a": True}
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(write(base.replace("      - id: a\n", "      - id: a\n        term: ja graag\n", 1)))
+    assert "sections[s1].questions[a].term" in info.value.errors[0]
+    repeat = base.replace("""      - id: b
+        type: yesno
+        label: B?
+        help: Hulp
+        show_if: {is_yes: a}
+""", """      - id: b
+        type: yesno
+        label: B?
+        help: Hulp
+        show_if: {is_yes: a}
+      - id: lijst
+        type: repeat
+        label: Lijst
+        help: Hulp
+        questions:
+          - id: naam
+            type: text
+            label: Naam
+            help: Hulp
+            term: true
+""")
+    with pytest.raises(QuestionnaireError) as info:
+        load_questionnaire(write(repeat))
+    assert "questions[naam].term: 'term' geldt voor een hele vraag: zet 'term: true' op de herhaalvraag 'lijst'" \
+        in info.value.errors[0]

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from integrity_tool.models import Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, db
-from integrity_tool.services import herbevestiging, measures, review
+from integrity_tool.services import herbevestiging, measures, review, rounds
 from integrity_tool.services.errors import NotFound, StateError
 from tests.conftest import login, outbox_messages
 
@@ -90,16 +90,35 @@ def test_completion_only_after_sign_off(world):
 
 def test_herbevestiging_prefills_and_shows_differences(app, world):
     signed_off(world)
+    # Issue 19: a herbevestiging starts from the term record of an appointed bestuurder.
+    rounds.record_appointment(world.griffier, world.dossier, "benoemd", date.today())
+    term = world.dossier.term
     g = new_client(app)
     login(g, world.griffier)
-    assert g.post(f"/beoordeling/dossier/{world.dossier.public_id}/herbevestiging").status_code == 302
+    page = g.get("/beoordeling/maatregelen").get_data(as_text=True)
+    assert f"/beoordeling/termijn/{term.public_id}/herbevestiging" in page
+    assert g.post(f"/beoordeling/termijn/{term.public_id}/herbevestiging").status_code == 302
     new = db.session.scalar(select(Dossier).where(Dossier.previous_id == world.dossier.id))
-    assert new.kind == "herbevestiging" and new.status == DossierStatus.concept
+    assert new.kind == "herbevestiging" and new.status == DossierStatus.concept and new.term_id == term.id
     assert new.candidate_id == world.candidate.id and new.answers == base_answers()
     assert any(world.candidate.email in p.read_text(errors="ignore") for p in outbox_messages(app))
-    # Only one open herbevestiging at a time.
+    # The bestuurder sees it labelled, with the progress the dossier page shows, and cannot withdraw.
+    cc = new_client(app)
+    login(cc, world.candidate)
+    home = cc.get("/kandidaat/").get_data(as_text=True)
+    assert "Herbevestiging: Wethouder" in home
+    done = cc.get(f"/kandidaat/dossier/{new.public_id}/").get_data(as_text=True)
+    assert f"{new.progress_done} van {new.progress_total} onderdelen klaar" in home
+    assert f"{new.progress_done} van {new.progress_total} onderdelen klaar" in done
+    assert f"/kandidaat/dossier/{new.public_id}/intrekken" not in home
+    r = cc.post(f"/kandidaat/dossier/{new.public_id}/intrekken")
+    assert r.status_code == 302 and db.session.get(Dossier, new.id).status == DossierStatus.concept
+    # Only one open herbevestiging at a time, and the griffier is no longer offered one.
     with pytest.raises(StateError):
-        herbevestiging.start(world.griffier, world.dossier)
+        herbevestiging.start(world.griffier, term)
+    page = g.get("/beoordeling/maatregelen").get_data(as_text=True)
+    assert f"/beoordeling/termijn/{term.public_id}/herbevestiging" not in page
+    assert "Er loopt al een herbevestiging voor deze bestuurder." in page
 
     changed = base_answers()
     changed["nevenfuncties"] = changed["nevenfuncties"][:1] + [
@@ -112,7 +131,7 @@ def test_herbevestiging_prefills_and_shows_differences(app, world):
     html = c.get(f"/beoordeling/dossier/{new.public_id}").get_data(as_text=True)
     assert "Gewijzigd ten opzichte van het vorige ondertekende dossier" in html
     assert "Nieuwe Werkgever BV" in html and "Historische Kring" in html and "Voetbalclub SV Vooruit" in html
-    diff = herbevestiging.changes_since_previous(new)
+    diff = herbevestiging.changes_since_previous(new)  # against the term record: the `term: true` questions
     kinds = {(c.kind, c.label) for s in diff for c in s.changes}
     assert ("verwijderd", "Uw nevenfuncties") in kinds and ("toegevoegd", "Uw nevenfuncties") in kinds
     assert any(c.kind == "gewijzigd" and c.new == "Nieuwe Werkgever BV" for s in diff for c in s.changes)
@@ -120,9 +139,16 @@ def test_herbevestiging_prefills_and_shows_differences(app, world):
     assert not any("Stichting Dorpshuis" in (c.old + c.new) for s in diff for c in s.changes)
 
 
-def test_herbevestiging_needs_a_signed_dossier_in_own_org(make_org, make_user, world):
+def test_herbevestiging_needs_a_term_in_own_org(make_org, make_user, world):
+    # Issue 19: no term (not signed, or signed but no appointment recorded): nothing to start from.
     with pytest.raises(StateError):
-        herbevestiging.start(world.griffier, world.dossier)
+        herbevestiging.start_for(world.griffier, world.dossier.public_id)
+    signed_off(world)
+    with pytest.raises(StateError, match="Leg eerst vast dat de kandidaat is benoemd"):
+        herbevestiging.start_for(world.griffier, world.dossier.public_id)
+    rounds.record_appointment(world.griffier, world.dossier, "benoemd", date.today())
     stranger = make_user("griffier")
     with pytest.raises(NotFound):
-        herbevestiging.start(stranger, world.dossier)
+        herbevestiging.start(stranger, world.dossier.term)
+    with pytest.raises(NotFound):
+        herbevestiging.start_for(stranger, world.dossier.term.public_id)

@@ -127,7 +127,6 @@ CASES: dict[str, tuple[dict, dict]] = {
     # 12 afsluiting
     "gedragscode_onbekend": yn("kent_gedragscode", False),
     "overige_feiten": yn("overige_feiten"),
-    "geen_verklaring": yn("verklaring_waarheid", False),
     "geen_toestemming": yn("toestemming_privacy", False),
 }
 

@@ -120,6 +120,7 @@ MATRIX: dict[str, E] = {
     "main.privacy": E(public=True),
     "main.accessibility": E(public=True),
     "main.health": E(public=True),
+    "main.favicon": E(public=True),
     "main.set_language": E(public=True, targets={"-": {"lang": lambda w: "en"}}),
     "auth.login": E(public=True),
     # Pending log-in steps: without a pending log-in they send you (back) to the log-in page.
@@ -172,6 +173,10 @@ MATRIX: dict[str, E] = {
     }, overrides={("griffier", "own-confidential"): "404", ("reviewer", "own-badkind"): "404",
                   ("griffier", "own-badkind"): "404"}),
     "review.start_herbevestiging": E(roles=roles("reviewer", "griffier"), targets=DOSSIER, state=S.afgerond),
+    # Issue 19: only the griffier ends a term; the world has no term, so an unknown id is a 404 for all
+    # (the term's organisation check is tested in tests/review/test_term.py).
+    "review.end_term": E(roles=roles("griffier"), targets={"-": {"public_id": lambda w: "geen-termijn"}},
+                         overrides={("griffier", "*"): "404"}, data={"ended_on": "2026-01-01"}),
     "review.measures": E(roles=roles("reviewer", "griffier")),
     "review.complete_measure": E(roles=roles("reviewer", "griffier"), state=S.afgerond, data={"note": "klaar"},
                                  targets={"own": {"measure_id": M("own")}, "other": {"measure_id": M("other")},

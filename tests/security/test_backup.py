@@ -1,5 +1,6 @@
 """Backup of a populated instance → restore into a fresh instance → every report still verifies."""
 import hashlib
+from datetime import date
 import os
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from integrity_tool import create_app, signing
-from integrity_tool.models import Dossier, Organisation, Report, User, db
+from integrity_tool.models import DeletedReport, Dossier, Organisation, Report, Term, User, db
 from integrity_tool.pdf import render_summary
 from integrity_tool.pdf.sample import sample_report_data
 from integrity_tool.services import backup, orgsetup, runtime
@@ -26,6 +27,16 @@ def _populate(make_org, make_user):
                               signer_name="Burgemeester", reason="Test", location="Test")
     db.session.add(Report(dossier_id=d.id, kind="samenvatting", document_number="RI-TEST-1-S",
                           sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed))
+    # Issue 19: the term record (encrypted kept answers) and a deleted report's tombstone.
+    term = Term(organisation_id=org.id, candidate_id=candidate.id, dossier_id=d.id, signed_dossier_id=d.id,
+                questionnaire_id="kandidaat-wethouder", questionnaire_version="1",
+                signed_answers={"werkgever": "Bakkerij Zoet & Co"}, function_title="Wethouder",
+                appointed_on=date(2026, 6, 1), ends_on=date(2030, 6, 1))
+    db.session.add(term)
+    db.session.flush()
+    d.term_id = term.id
+    db.session.add(DeletedReport(organisation_id=org.id, kind="vertrouwelijk", document_number="RI-TEST-1-V",
+                                 sha256="ab" * 32))
     db.session.commit()
     return org, d, signed
 
@@ -54,6 +65,10 @@ def test_backup_restore_round_trip(app_ctx, make_org, make_user, tmp_path):
         d2 = db.session.scalar(select(Dossier).where(Dossier.public_id == public_id))
         assert d2.answers == {"hoofdfunctie_werkgever": "Bakkerij Zoet & Co"}
         assert db.session.scalar(select(User).where(User.name == "Anna Antwoord")) is not None
+        term = db.session.scalars(select(Term)).one()
+        assert d2.term_id == term.id and term.dossier_id == d2.id and term.ends_on == date(2030, 6, 1)
+        assert term.signed_answers == {"werkgever": "Bakkerij Zoet & Co"}
+        assert db.session.scalars(select(DeletedReport.document_number)).all() == ["RI-TEST-1-V"]
         reports = db.session.scalars(select(Report)).all()
         assert reports
         ca = (target / "keys" / f"{org2.slug}-ca.pem").read_bytes()

@@ -56,9 +56,11 @@ def test_not_appointed_after_n_weeks(org, make_user):
     assert report.not_appointed == 1
     db.session.expire_all()
     assert d.answers is None and d.purged_at is not None
-    for model in (Submission, Comment, ClarificationRequest, Report):
+    for model in (Submission, Comment, ClarificationRequest, Report, MeasureAgreement):  # issue 19: measures too
         assert _count(model, d) == 0
+    assert d.conclusion is None
     assert d.candidate.email.endswith("@verwijderd.invalid") and not d.candidate.active
+    assert d.candidate.password_hash is None and d.candidate.totp_secret is None
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.dossier_id == d.id, AuditEvent.action == "bewaartermijn.verwijderd")) == 1
 
@@ -97,9 +99,11 @@ def test_withdrawn_purged_at_once(org, make_user):
     d = _dossier(org, make_user, None)
     d.status = DossierStatus.ingetrokken
     db.session.commit()
-    assert retention.purge_expired(today=date(2026, 1, 1)).withdrawn == 1
+    report = retention.purge_expired(today=date(2026, 1, 1))
+    assert report.withdrawn == 1 and report.accounts == 1  # the safety net anonymises the account too
     db.session.expire_all()
-    assert _count(Submission, d) == 0 and d.answers is None
+    assert _count(Submission, d) == 0 and d.answers is None and _count(MeasureAgreement, d) == 0
+    assert not d.candidate.active and d.candidate.password_hash is None
     assert retention.purge_expired(today=date(2026, 1, 2)).withdrawn == 0  # idempotent
 
 
