@@ -27,6 +27,37 @@ CONFLICT_MESSAGE = ("Uw antwoorden zijn niet opgeslagen: ze zijn intussen in een
 NOT_EDITABLE_MESSAGE = "Dit dossier is ingediend of gesloten. U kunt de antwoorden niet meer wijzigen."
 
 
+def candidate_questionnaire(dossier: Dossier) -> Questionnaire:
+    """The dossier's questionnaire as the candidate fills it in: a question with
+    ``options_from: portefeuilles`` offers the organisation's own portefeuilles (services/profile.py)."""
+    return with_org_options(require_questionnaire(dossier), dossier.organisation)
+
+
+_specialised: dict[tuple, Questionnaire] = {}
+
+
+def with_org_options(questionnaire: Questionnaire, org) -> Questionnaire:
+    """The questionnaire with the organisation's portefeuilles as options (cached per list)."""
+    from ..questionnaire import Option
+    from ..questionnaire.facts import PORTFOLIO_UNKNOWN
+    from . import profile
+
+    path = questionnaire.fact_path("portfolio")
+    question = questionnaire.question(path) if path else None
+    if question is None or question.options_from != "portefeuilles" or org is None:
+        return questionnaire
+    choices = tuple(profile.portfolio_choices(org))
+    if not choices:
+        return questionnaire  # no list yet: the policy domains are offered
+    key = (id(questionnaire), questionnaire.content_hash, choices)
+    if key not in _specialised:
+        if len(_specialised) > 256:
+            _specialised.clear()
+        _specialised[key] = questionnaire.with_options(
+            path, tuple(Option(v, label) for v, label in choices) + (Option(*PORTFOLIO_UNKNOWN),))
+    return _specialised[key]
+
+
 def section(questionnaire: Questionnaire, section_id: str) -> Section:
     for s in questionnaire.sections:
         if s.id == section_id:
@@ -99,7 +130,7 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
     expected = bounded_int(expected_version)
     if expected is None:  # missing, text or out of range (a tampered form): stale, never a database error
         raise Conflict(CONFLICT_MESSAGE)
-    questionnaire = questionnaire or require_questionnaire(dossier)
+    questionnaire = questionnaire or candidate_questionnaire(dossier)
     pruned = prune_hidden(questionnaire, answers)
     prog = progress(questionnaire, pruned)
     result = db.session.execute(
@@ -173,10 +204,10 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     ``values`` holds the (already validated) answers of the questions that were on the page,
     keyed by question id. Questions of the section missing from ``values`` keep no answer unless
     they are repeats (those are edited item by item). Hidden answers are pruned. Pass
-    ``questionnaire`` when the caller already resolved it (``snapshot.require_questionnaire``).
+    ``questionnaire`` when the caller already resolved it (``candidate_questionnaire``).
     """
     _refuse_control_chars(values)
-    questionnaire = questionnaire or require_questionnaire(dossier)
+    questionnaire = questionnaire or candidate_questionnaire(dossier)
     target = section(questionnaire, section_id)
     stored = _write(candidate, dossier, with_page(target, dossier.answers, values), expected_version,
                     section_id=section_id, ip=ip, questionnaire=questionnaire)
@@ -196,7 +227,7 @@ def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str
               item: dict, expected_version, *, ip: str | None = None) -> int:
     """Add (``index=None``) or replace one item of a repeat question; returns the item's index."""
     _refuse_control_chars(item)
-    questionnaire = require_questionnaire(dossier)
+    questionnaire = candidate_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     clean = {k: v for k, v in item.items() if repeat.sub(k) is not None and v is not None}
@@ -217,7 +248,7 @@ def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str
 
 def remove_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int,
                 expected_version, *, ip: str | None = None) -> None:
-    questionnaire = require_questionnaire(dossier)
+    questionnaire = candidate_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     if not 0 <= index < len(items):

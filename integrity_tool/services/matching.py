@@ -4,41 +4,30 @@ Two parts:
 - ``parse_relations`` / ``replace_relations``: the griffier uploads the list (CSV with ``;`` or
   ``,``, or XLSX). Every row is checked; one bad row rejects the whole file with a message naming
   row and column, so a half-imported list never exists.
-- ``match_answers``: pure and fast. KvK numbers match exactly; organisation names match after
-  normalisation (case, accents, punctuation, legal forms) and only when the normalised name is
-  distinctive (long enough, not made of generic words only).
-
-Which answers are compared is explicit in ``MATCH_FIELDS`` (the questionnaire schema has no
-marker for it), plus every question of type ``kvk`` wherever it appears.
+- matching (pure, in ``integrity_tool.scoring.relations``): KvK numbers match exactly; organisation
+  names match after normalisation (case, accents, punctuation, legal forms) and only when the
+  normalised name is distinctive. Which answers are compared follows the questionnaire's ``fact:``
+  markers. The engine runs it at (re)submission, so matches are findings for the reviewer; the
+  griffier's view (``crosscheck_findings``) shows the same matches for the current list.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Iterator
 
-from ..questionnaire.model import Questionnaire
 from ..questionnaire.schema import Level
+from ..scoring.relations import (FACT_WORDS, MATCH_FACTS, Match, RelationRef, RelationsIndex,  # noqa: F401
+                                 build_index, clean_kvk, is_distinctive, match_answers, match_fields,
+                                 normalise_name)
 from ..textcheck import has_control_chars
 from .errors import InvalidInput
 
-# (repeat id or None for a top-level question, question id, kind, theme). KvK fields come first:
-# a relation found by KvK number and by name in the same item is reported once, as a KvK match.
-MATCH_FIELDS: tuple[tuple[str | None, str, str, str], ...] = (
-    ("nevenfuncties", "kvk", "kvk", "nevenfuncties"),
-    ("ondernemingen", "kvk", "kvk", "belangen"),
-    ("relaties", "kvk", "kvk", "relaties"),
-    ("nevenfuncties", "organisatie", "naam", "nevenfuncties"),
-    ("ondernemingen", "naam", "naam", "belangen"),
-    ("relaties", "organisatie", "naam", "relaties"),
-    (None, "werkgever", "naam", "hoofdfunctie"),
-)
-REPEAT_THEMES = {"nevenfuncties": "nevenfuncties", "ondernemingen": "belangen", "relaties": "relaties"}
-ITEM_WORDS = {"nevenfuncties": "Nevenfunctie", "ondernemingen": "Onderneming", "relaties": "Relatie van de kandidaat",
-              None: "Werkgever"}
+_KVK = re.compile(r"^\d{8}$")
+MAX_ROWS = 100_000
+MAX_ERRORS = 10
 
 CATEGORIES = {
     "leverancier": "leverancier", "leveranciers": "leverancier",
@@ -48,175 +37,6 @@ CATEGORIES = {
     "overig": "overig", "overige": "overig", "anders": "overig", "other": "overig",
 }
 ALLOWED_CATEGORIES = "leverancier, subsidieontvanger, verbonden partij, vergunninghouder, overig"
-
-# Legal forms and their written-out variants, removed before comparing (after dots are dropped).
-LEGAL_FORMS = frozenset({
-    "bv", "nv", "vof", "cv", "ua", "wa", "ba", "ev", "bva", "stichting", "stg", "vereniging", "ver",
-    "cooperatie", "coop", "holding", "eenmanszaak", "maatschap", "ltd", "gmbh", "inc", "llc", "sa",
-})
-LEGAL_PHRASES = ("besloten vennootschap", "naamloze vennootschap", "vennootschap onder firma",
-                 "commanditaire vennootschap", "met beperkte aansprakelijkheid", "met uitgesloten aansprakelijkheid",
-                 "onderlinge waarborgmaatschappij")
-# Words that say nothing about which organisation it is: a name of only these never matches.
-GENERIC_TOKENS = frozenset({
-    "de", "het", "een", "en", "van", "der", "den", "te", "in", "op", "voor", "t", "s", "the", "and", "of",
-    "groep", "group", "holding", "nederland", "nederlandse", "nl", "beheer", "bedrijf", "bedrijven",
-    "services", "service", "diensten", "international", "internationaal", "gemeente", "provincie",
-    "management", "advies", "consultancy", "projecten", "vastgoed", "investments", "participaties",
-    "onderneming", "bouw", "zorg", "partners", "company",
-})
-MIN_NAME_LENGTH = 4  # characters of the normalised name without spaces
-
-_DOT = re.compile(r"\.")
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_NON_WORD = re.compile(r"[\W_]+")
-_KVK = re.compile(r"^\d{8}$")
-MAX_ROWS = 100_000
-MAX_ERRORS = 10
-INSERT_BATCH = 2_000
-
-
-def normalise_name(name: Any) -> str:
-    """Casefold, strip accents and punctuation, drop legal forms: 'Coöperatie De Vries U.A.' -> 'de vries'."""
-    if not isinstance(name, str):
-        return ""
-    text = name.casefold()
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-    text = text.replace("&", " en ").replace("'t ", "het ")
-    text = _DOT.sub("", text)  # "B.V." -> "bv", "U.A." -> "ua"
-    text = _NON_WORD.sub(" ", text)
-    if "vennootschap" in text or "aansprakelijk" in text or "waarborg" in text:
-        text = f" {text} "
-        for phrase in LEGAL_PHRASES:
-            text = text.replace(f" {phrase} ", " ")
-    return " ".join([t for t in text.split() if t not in LEGAL_FORMS])
-
-
-def is_distinctive(normalised: str) -> bool:
-    """Long enough and not only generic words: 'de', 'groep nederland' and 'ab' never match."""
-    if len(normalised.replace(" ", "")) < MIN_NAME_LENGTH:
-        return False
-    return any(t not in GENERIC_TOKENS and len(t) >= 2 for t in normalised.split())
-
-
-def clean_kvk(value: Any) -> str:
-    """Digits of a KvK number as entered ('1234 5678' -> '12345678'); '' when empty."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"[\s.\-]", "", str(value).strip())
-
-
-@dataclass(frozen=True)
-class RelationRef:
-    name: str
-    kvk: str | None
-    category: str
-
-    def to_dict(self) -> dict:
-        return {"naam": self.name, "kvk": self.kvk, "categorie": self.category}
-
-
-@dataclass
-class RelationsIndex:
-    by_kvk: dict[str, list[RelationRef]] = field(default_factory=dict)
-    by_name: dict[str, list[RelationRef]] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len({id(r) for refs in (*self.by_kvk.values(), *self.by_name.values()) for r in refs})
-
-
-def build_index(rows: Iterable[tuple[str, str | None, str | None, str | None]]) -> RelationsIndex:
-    """Rows of (name, kvk, category, normalised name or None to compute it)."""
-    index = RelationsIndex()
-    for name, kvk, category, normalised in rows:
-        ref = RelationRef(name, kvk or None, category or "overig")
-        if kvk:
-            index.by_kvk.setdefault(kvk, []).append(ref)
-        norm = normalised if normalised is not None else normalise_name(name)
-        if norm and is_distinctive(norm):
-            index.by_name.setdefault(norm, []).append(ref)
-    return index
-
-
-@dataclass(frozen=True)
-class Match:
-    path: str               # "nevenfuncties.kvk"
-    theme: str
-    item_index: int | None
-    method: str              # "kvk" | "naam"
-    value: str               # what the candidate entered
-    entry_label: str         # the organisation name the candidate entered (or the KvK number)
-    relation: RelationRef
-
-
-def _fields(questionnaire: Questionnaire | None) -> list[tuple[str | None, str, str, str]]:
-    """MATCH_FIELDS plus every kvk question the questionnaire has (if one is given)."""
-    fields = list(MATCH_FIELDS)
-    if questionnaire is not None:
-        known = {(r, q) for r, q, _k, _t in fields}
-        for top in questionnaire.top_questions():
-            if top.type == "kvk" and (None, top.id) not in known:
-                fields.append((None, top.id, "kvk", "belangen"))
-            for sub in top.questions:
-                if sub.type == "kvk" and (top.id, sub.id) not in known:
-                    fields.append((top.id, sub.id, "kvk", REPEAT_THEMES.get(top.id, "belangen")))
-    return fields
-
-
-def _entries(answers: dict, fields) -> Iterable[tuple[str, str, int | None, str, str, dict | None]]:
-    """(path, theme, item index, kind, value, item) for every non-empty matched answer."""
-    for repeat, qid, kind, theme in fields:
-        if repeat is None:
-            value = answers.get(qid)
-            if isinstance(value, str) and value.strip():
-                yield qid, theme, None, kind, value, None
-            continue
-        items = answers.get(repeat)
-        if not isinstance(items, list):
-            continue
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                value = item.get(qid)
-                if isinstance(value, (str, int)) and str(value).strip():
-                    yield f"{repeat}.{qid}", theme, i, kind, str(value), item
-
-
-def _label(repeat: str | None, item: dict | None, value: str) -> str:
-    """The organisation the entry is about (never a person's name from the relaties section)."""
-    if item:
-        org = item.get("organisatie")
-        if isinstance(org, str) and org.strip():
-            return org.strip()
-        name = item.get("naam")
-        if repeat == "ondernemingen" and isinstance(name, str) and name.strip():
-            return name.strip()
-    return value.strip()
-
-
-def match_answers(answers: Any, questionnaire: Questionnaire | None, index: RelationsIndex) -> list[Match]:
-    """Every relation a candidate's answers point at; one Match per (item, relation). Pure."""
-    if not isinstance(answers, dict) or not (index.by_kvk or index.by_name):
-        return []
-    out: list[Match] = []
-    seen: set[tuple[str | None, int | None, RelationRef]] = set()
-    for path, theme, i, kind, value, item in _entries(answers, _fields(questionnaire)):
-        if kind == "kvk":
-            refs = index.by_kvk.get(clean_kvk(value), ())
-        else:
-            norm = normalise_name(value)
-            refs = index.by_name.get(norm, ()) if is_distinctive(norm) else ()
-        repeat = path.split(".")[0] if "." in path else None
-        for ref in refs:
-            key = (repeat or path, i, ref)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(Match(path, theme, i, kind, value, _label(repeat, item, value), ref))
-    return out
-
 
 # --- parsing an upload -------------------------------------------------------------------------
 
@@ -568,8 +388,7 @@ def crosscheck_findings(dossier, index: RelationsIndex | None = None) -> list[di
     findings = []
     org_name = dossier.organisation.name
     for n, m in enumerate(match_answers(snapshot.current_answers(dossier), questionnaire, index), start=1):
-        repeat = m.path.split(".")[0] if "." in m.path else None
-        what = ITEM_WORDS.get(repeat, "Opgave")
+        what = m.word
         via = f"KvK-nummer {m.value}" if m.method == "kvk" else "naam"
         theme_title = m.theme
         if questionnaire is not None:

@@ -47,7 +47,7 @@ def _dossier(public_id: str) -> Dossier:
 
 def _context(dossier: Dossier, questionnaire=None) -> dict:
     """What every candidate page shows; pass ``questionnaire`` when this request already resolved it."""
-    questionnaire = questionnaire or snapshot.require_questionnaire(dossier)
+    questionnaire = questionnaire or answers_service.candidate_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
     return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),
@@ -294,7 +294,7 @@ def review(public_id: str, form: DeclarationForm | None = None, status: int = 20
     ctx = _context(target)
     if not ctx["editable"]:
         return redirect(url_for("candidate.answers", public_id=public_id))
-    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"])
+    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"], dossier=target)
     return render_template("candidate/review.html", sections=_answer_sections(ctx), attention=attention,
                            form=form or DeclarationForm(), **ctx), status
 

@@ -140,6 +140,7 @@ MATRIX: dict[str, E] = {
     # The audit chain's checkpoint history (installation-wide, no organisation data; issue 18).
     "admin.audit_checkpoints": E(roles=roles("admin", "griffier")),
     "admin.audit_checkpoints_download": E(roles=roles("admin", "griffier")),
+    "admin.profile": E(roles=roles("admin")),
     # Reviewer: the dossiers of their organisation.
     "review.dossier": E(roles=roles("reviewer"), targets=DOSSIER),
     "review.decide": E(roles=roles("reviewer"), targets=DOSSIER),
