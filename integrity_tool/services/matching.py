@@ -28,6 +28,7 @@ from .errors import InvalidInput
 _KVK = re.compile(r"^\d{8}$")
 MAX_ROWS = 100_000
 MAX_ERRORS = 10
+INSERT_BATCH = 2_000
 
 CATEGORIES = {
     "leverancier": "leverancier", "leveranciers": "leverancier",
