@@ -5,6 +5,7 @@ from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierKind, Dos
 from .measure import MEASURE_STATUS_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus, owner_label_for
 from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
+from .profile import OrganisationProfile
 from .relation import Relation, RelationUpload
 from .report import Report
 from .term import DeletedReport, Term
@@ -13,7 +14,7 @@ from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, Thrott
 
 __all__ = [
     "db", "utcnow", "new_public_id",
-    "Organisation", "OrgKind", "KIND_LABELS", "Round",
+    "Organisation", "OrgKind", "KIND_LABELS", "Round", "OrganisationProfile",
     "User", "Role", "ROLE_LABELS", "UserSession", "Invitation", "RecoveryCode", "EmailCode", "ThrottleEvent",
     "Dossier", "DossierKind", "DossierStatus", "FindingCounts", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",

@@ -124,8 +124,16 @@ def _finding(i: int, f: FindingView, reviewer_title: str = "beoordelaar"):
             out.append(Paragraph(f"<b>Motivering:</b> {esc(f.level_justification)}", S.BODY_SMALL))
     if f.explanation:
         out += long_paragraphs(f.explanation, S.BODY)
+    if f.details:
+        out.append(Paragraph("Over hetzelfde feit (samengevoegd tot één bevinding)", S.LABEL))
+        for detail in f.details:
+            out += long_paragraphs(f"– {detail}", S.BODY_SMALL)
+    for question, answer, fact in f.contradictions:
+        out.append(Paragraph(f"<b>Tegenstrijdig.</b> De kandidaat antwoordde: {esc(question)} <b>{esc(answer)}</b>. "
+                             f"De feiten: {esc(fact)}", S.BODY_SMALL))
     if f.legal:
-        out.append(Paragraph(f"<b>Grondslag:</b> {esc(f.legal)}", S.MUTED_SMALL))
+        label = "Grondslagen" if "; " in f.legal else "Grondslag"
+        out.append(Paragraph(f"<b>{label}:</b> {esc(f.legal)}", S.MUTED_SMALL))
     if f.answers:
         out.append(Paragraph("Relevante antwoorden", S.LABEL))
         for label, value in f.answers:

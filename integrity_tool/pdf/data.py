@@ -32,6 +32,8 @@ class FindingView:
     dismissed: bool = False
     answers: tuple[tuple[str, str], ...] = ()
     comments: tuple[CommentView, ...] = ()
+    details: tuple[str, ...] = ()  # merged findings on the same fact
+    contradictions: tuple[tuple[str, str, str], ...] = ()  # (question, the candidate's answer, the fact)
 
 
 @dataclass(frozen=True)

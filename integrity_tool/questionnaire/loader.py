@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from .conditions import Compiler, QInfo, Scope
 from .errors import ErrorCollector, QuestionnaireError
+from .facts import DOMAINS, FACTS, OPTION_SOURCES, PORTFOLIO_UNKNOWN, PROPERTY_USE_DOMAINS
 from .model import (Condition, Measure, Option, Question, Questionnaire, Risk, Section, Theme,
                     placeholders)
 from .schema import MeasuresFileSchema, QuestionnaireSchema, pydantic_message
@@ -115,11 +116,53 @@ def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: 
 
 def _qinfo(q, order: int) -> QInfo:
     subs = {s.id: _qinfo(s, j) for j, s in enumerate(q.questions or [])}
-    return QInfo(q.id, q.type, tuple(o.value for o in q.options or ()), subs, order)
+    return QInfo(q.id, q.type, tuple(o.value for o in _options(q)), subs, order)
+
+
+def _check_fact(ld: _Load, q, raw: dict, path: str, parent_fact: str | None, in_repeat: bool) -> None:
+    """``fact`` must be known, fit the question type and sit at the right level."""
+    if q.options_from is not None:
+        if q.options_from not in OPTION_SOURCES:
+            ld.err(raw, "options_from", f"{path}.options_from",
+                   f"onbekende bron '{q.options_from}'; kies uit: {', '.join(OPTION_SOURCES)}")
+        elif q.type not in ("choice", "multichoice"):
+            ld.err(raw, "options_from", f"{path}.options_from", "'options_from' hoort alleen bij choice/multichoice")
+        elif q.options is not None:
+            ld.err(raw, "options_from", f"{path}.options_from", "gebruik 'options' of 'options_from', niet allebei")
+    if q.fact is None:
+        return
+    spec = FACTS.get(q.fact)
+    if spec is None:
+        ld.err(raw, "fact", f"{path}.fact", f"onbekend feit '{q.fact}'; kies uit: {', '.join(sorted(FACTS))}")
+        return
+    if q.type not in spec.types:
+        ld.err(raw, "fact", f"{path}.fact",
+               f"feit '{q.fact}' hoort bij vraagtype {' of '.join(spec.types)}, niet bij {q.type}")
+    if spec.repeat is not None and not in_repeat:
+        ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' hoort bij een subvraag van een herhaling "
+                                            f"met fact: {spec.repeat}")
+    elif spec.repeat is not None and spec.repeat != parent_fact:
+        ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' hoort in een herhaling met fact: {spec.repeat}")
+    elif spec.repeat is None and in_repeat:
+        ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' hoort bij een vraag buiten een herhaling")
+    values = {o.value for o in q.options or ()}
+    allowed = None
+    if q.fact in ("company.sector", "employer.sector") and q.options_from != "domeinen":
+        allowed = set(DOMAINS)
+    elif q.fact == "property.use":
+        allowed = set(PROPERTY_USE_DOMAINS)
+    elif q.fact == "portfolio" and q.options_from != "portefeuilles":
+        ld.err(raw, "fact", f"{path}.fact", "feit 'portfolio' vraagt om options_from: portefeuilles")
+    if allowed is not None and q.options is not None:
+        for value in sorted(values - allowed):
+            ld.err(raw, "options", f"{path}.options",
+                   f"optie '{value}' hoort niet bij feit '{q.fact}'; kies uit: {', '.join(sorted(allowed))}")
 
 
 def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
-    if q.type in ("choice", "multichoice"):
+    if q.type in ("choice", "multichoice") and q.options_from is not None:
+        pass
+    elif q.type in ("choice", "multichoice"):
         if not q.options:
             ld.err(raw, "type", f"{path}.type", f"vraagtype {q.type} heeft 'options' nodig")
         else:
@@ -156,8 +199,24 @@ def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
                 ld.err(raw, key, f"{path}.{key}", "geef bedragen als tekst, bijv. \"25000.00\"")
 
 
-def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: str | None) -> Question:
+def _options(q) -> tuple[Option, ...]:
+    if q.options_from in OPTION_SOURCES:
+        # "portefeuilles": the domains are the fallback; an organisation's own list replaces them at runtime.
+        domains = tuple(Option(value, nl, en) for value, (nl, en) in DOMAINS.items())
+        return domains + ((Option(*PORTFOLIO_UNKNOWN),) if q.options_from == "portefeuilles" else ())
+    return tuple(Option(o.value, o.label, o.label_en) for o in q.options or ())
+
+
+def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: str | None,
+                    parent_fact: str | None = None, facts: dict | None = None) -> Question:
     _check_question(ld, q, raw, path)
+    _check_fact(ld, q, raw, path, parent_fact, parent is not None)
+    if q.fact is not None and facts is not None and q.fact in FACTS:
+        where = f"{parent}.{q.id}" if parent else q.id
+        if q.fact in facts:
+            ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' staat al bij vraag '{facts[q.fact]}'")
+        else:
+            facts[q.fact] = where
     if q.term and parent is not None:
         ld.err(raw, "term", f"{path}.term",
                f"'term' geldt voor een hele vraag: zet 'term: true' op de herhaalvraag '{parent}'")
@@ -179,16 +238,16 @@ def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: st
             seen[sub.id] = j
             sub_scope = Scope(scope.top, scope.params, scope.top_limit, None,
                               item=info, item_limit=j, item_self=sub.id)
-            built.append(_build_question(ld, sub, sraw, spath, sub_scope, q.id))
+            built.append(_build_question(ld, sub, sraw, spath, sub_scope, q.id, q.fact, facts))
         subs = tuple(built)
     return Question(
         id=q.id, type=q.type, label=q.label, label_en=q.label_en, help=q.help, help_en=q.help_en,
         legal=q.legal, required=q.required,
-        options=tuple(Option(o.value, o.label, o.label_en) for o in q.options or ()),
+        options=_options(q),
         min=q.min, max=q.max, min_length=q.min_length, max_length=q.max_length, pattern=q.pattern,
         show_if=show_if, public=q.public, term=q.term, sensitive=q.sensitive, questions=subs,
         min_items=q.min_items, max_items=q.max_items, item_label=q.item_label, parent=parent,
-        item_label_en=q.item_label_en)
+        fact=q.fact, options_from=q.options_from, item_label_en=q.item_label_en)
 
 
 def _build(ld: _Load, spec: QuestionnaireSchema, raw: dict, measures: dict[str, Measure] | None) -> Questionnaire:
@@ -220,6 +279,7 @@ def _build(ld: _Load, spec: QuestionnaireSchema, raw: dict, measures: dict[str, 
             order += 1
     params = dict(spec.parameters)
     # Sections and questions
+    facts: dict[str, str] = {}
     sections = []
     for i, s in enumerate(spec.sections):
         sraw = raw["sections"][i]
@@ -229,7 +289,7 @@ def _build(ld: _Load, spec: QuestionnaireSchema, raw: dict, measures: dict[str, 
             limit = info.order if info is not None else 0
             scope = Scope(top, params, top_limit=limit, self_id=q.id)
             questions.append(_build_question(ld, q, sraw["questions"][j],
-                                             f"sections[{s.id}].questions[{q.id}]", scope, None))
+                                             f"sections[{s.id}].questions[{q.id}]", scope, None, None, facts))
         sections.append(Section(s.id, s.title, s.title_en, s.intro, s.intro_en, tuple(questions)))
     risks = _build_risks(ld, spec, raw, top, params, theme_ids, measures)
     index: dict[str, Question] = {}
@@ -245,7 +305,7 @@ def _build(ld: _Load, spec: QuestionnaireSchema, raw: dict, measures: dict[str, 
         themes=tuple(sorted(theme_ids.values(), key=lambda t: (t.order, t.id))),
         sections=tuple(sections), risks=tuple(risks), parameters=params,
         content_hash=content_hash(definition), source=ld.path, definition=definition,
-        _index=index, _themes=theme_ids)
+        _index=index, _themes=theme_ids, facts=facts)
 
 
 def _build_risks(ld, spec, raw, top, params, theme_ids, measures) -> list[Risk]:
@@ -270,9 +330,15 @@ def _build_risks(ld, spec, raw, top, params, theme_ids, measures) -> list[Risk]:
                        else f"'{r.for_each}' is geen herhaalvraag (type repeat)")
                 ld.err(rraw, "for_each", f"{path}.for_each", msg)
                 item = None
+        if r.fact is not None and r.fact not in FACTS:
+            ld.err(rraw, "fact", f"{path}.fact", f"onbekend feit '{r.fact}'; kies uit: {', '.join(sorted(FACTS))}")
+        if r.combine and r.for_each is None:
+            ld.err(rraw, "combine", f"{path}.combine", "'combine' hoort alleen bij een regel met for_each")
         cp = Compiler(Scope(top, params, item=item), ld.err)
         fn = cp.compile(r.when, f"{path}.when", rraw, "when")
         known = set(top) | set(params) | (set(item.subs) if item else set()) | {"nummer"}
+        if r.combine:
+            known.add("items")
         for key in ("explanation", "ask", "explanation_en", "ask_en"):
             for name in placeholders(getattr(r, key) or ""):
                 if name not in known:
@@ -280,7 +346,7 @@ def _build_risks(ld, spec, raw, top, params, theme_ids, measures) -> list[Risk]:
         risks.append(Risk(r.id, r.theme, r.level,
                           Condition(r.when, fn, tuple(sorted(cp.refs)), tuple(sorted(cp.item_refs))),
                           r.explanation, r.legal, tuple(r.measures), r.ask, r.for_each,
-                          r.explanation_en, r.ask_en))
+                          fact=r.fact, combine=r.combine, explanation_en=r.explanation_en, ask_en=r.ask_en))
     return risks
 
 

@@ -121,6 +121,8 @@ class Question:
     max_items: int | None = None
     item_label: str | None = None
     parent: str | None = None  # id of the repeat question this sub-question belongs to
+    fact: str | None = None    # the fact marker (questionnaire/facts.py)
+    options_from: str | None = None
     item_label_en: str | None = None
 
     @property
@@ -187,6 +189,8 @@ class Risk:
     measures: tuple[str, ...] = ()
     ask: str | None = None
     for_each: str | None = None
+    fact: str | None = None
+    combine: bool = False
     explanation_en: str | None = None
     ask_en: str | None = None
 
@@ -254,6 +258,32 @@ class Questionnaire:
     definition: dict[str, Any] = field(default_factory=dict, repr=False)
     _index: dict[str, Question] = field(default_factory=dict, repr=False)
     _themes: dict[str, Theme] = field(default_factory=dict, repr=False)
+    facts: dict[str, str] = field(default_factory=dict, repr=False)  # fact name -> question path
+
+    def fact_question(self, name: str) -> "Question | None":
+        """The question marked ``fact: name`` (sub-questions too), or None."""
+        path = self.facts.get(name)
+        return self._index.get(path) if path else None
+
+    def fact_path(self, name: str) -> str | None:
+        """``"ondernemingen.kvk"`` for ``company.kvk``; the question id for top-level facts."""
+        return self.facts.get(name)
+
+    def with_options(self, path: str, options: tuple[Option, ...]) -> "Questionnaire":
+        """A copy in which the question at ``path`` (top-level) offers ``options`` instead; used for
+        ``options_from: portefeuilles`` (the organisation's own list). The content hash stays: the
+        definition is unchanged."""
+        from dataclasses import replace
+
+        old = self._index.get(path)
+        if old is None or old.parent is not None:
+            return self
+        new = replace(old, options=tuple(options))
+        sections = tuple(replace(s, questions=tuple(new if q is old else q for q in s.questions))
+                         for s in self.sections)
+        index = dict(self._index)
+        index[path] = new
+        return replace(self, sections=sections, _index=index)
 
     def question(self, qid: str) -> Question:
         """Any question by id; repeat sub-questions as ``"repeat_id.sub_id"``. KeyError if unknown."""

@@ -145,6 +145,8 @@ class QuestionSchema(_Strict):
     min_items: int | None = Field(default=None, ge=0)
     max_items: int | None = Field(default=None, ge=1)
     item_label: str | None = None
+    fact: str | None = None          # which fact the answer holds (questionnaire/facts.py)
+    options_from: str | None = None  # "domeinen" or "portefeuilles" instead of fixed options
     item_label_en: str | None = None
 
     @field_validator("type")
@@ -182,6 +184,8 @@ class RiskSchema(_Strict):
     legal: str
     measures: list[str] = Field(default_factory=list)
     ask: str | None = None
+    fact: str | None = None          # the fact this rule is about (findings on one fact are merged)
+    combine: bool = False            # with for_each: one finding listing every matching item
     ask_en: str | None = None
 
 

@@ -8,11 +8,12 @@ from datetime import date
 from typing import Any
 
 from ..questionnaire.conditions import Ctx, is_answered
+from ..questionnaire.facts import FACTS
 from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholders, placeholders
+from ..questionnaire.schema import Level, Outcome
 from ..questionnaire.values import display_value
 from ..questionnaire.visibility import prune_hidden
-
-from ..questionnaire.schema import Level, Outcome
+from .facts import FactHit, OrgProfile, evaluate_facts
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,17 @@ class Finding:
     item_index: int | None = None
     answers: tuple[tuple[str, str], ...] = ()
     context: tuple[tuple[str, str], ...] = ()  # placeholder values, for Measure.render
+    anchor: str = ""                           # the fact it rests on ("ondernemingen:0", "fact:employer")
+    rules: tuple[str, ...] = ()                # every rule merged into this finding (this one first)
+    details: tuple[str, ...] = ()              # explanations of the merged rules (besides ``explanation``)
+    contradictions: tuple[tuple[str, str, str], ...] = ()  # (self-label question, answer, the fact)
 
     def context_dict(self) -> dict[str, str]:
         return dict(self.context)
+
+    @property
+    def legal_bases(self) -> tuple[str, ...]:
+        return tuple(part for part in self.legal.split("; ") if part)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +50,8 @@ class Finding:
             "legal": self.legal, "measures": list(self.measures), "ask": self.ask,
             "question_ids": list(self.question_ids), "item_index": self.item_index,
             "answers": [list(p) for p in self.answers], "context": dict(self.context),
+            "anchor": self.anchor, "rules": list(self.rules or (self.risk_id,)), "details": list(self.details),
+            "contradictions": [list(c) for c in self.contradictions],
         }
 
     @classmethod
@@ -52,6 +63,9 @@ class Finding:
             question_ids=tuple(d.get("question_ids") or ()), item_index=d.get("item_index"),
             answers=tuple(tuple(p) for p in d.get("answers") or ()),
             context=tuple(sorted((d.get("context") or {}).items())),
+            anchor=d.get("anchor") or "", rules=tuple(d.get("rules") or (d["risk_id"],)),
+            details=tuple(d.get("details") or ()),
+            contradictions=tuple(tuple(c) for c in d.get("contradictions") or () if len(c) == 3),
         )
 
 
@@ -147,7 +161,12 @@ def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item:
     theme = qn._themes.get(risk.theme)
     explanation, ask = risk.localized_explanation(lang), risk.localized_ask(lang)
     used = _used_names(explanation, ask)
+    if index is not None:
+        anchor = f"{risk.for_each}:{index}"
+    else:
+        anchor = f"fact:{risk.fact}" if risk.fact else f"rule:{risk.id}"
     return Finding(
+        anchor=anchor, rules=(risk.id,),
         key=risk.id if index is None else f"{risk.id}:{index}",
         risk_id=risk.id, theme=risk.theme, theme_title=theme.localized_title(lang) if theme else risk.theme,
         level=risk.level, explanation=fill_placeholders(explanation, ctx, lang=lang), legal=risk.legal,
@@ -167,14 +186,128 @@ def _context(ctx: dict, used: frozenset, repeat: Question | None) -> tuple[tuple
     return tuple(sorted((k, ctx[k]) for k in keys if k in ctx))
 
 
+def _combined(qn: Questionnaire, risk: Risk, answers: dict, base: dict, matching: list[tuple[int, dict]],
+              repeat: Question, lang: str | None = None) -> Finding:
+    """One finding for a ``combine: true`` rule, listing every matching item as ``{items}``."""
+    labels = []
+    for i, item in matching:
+        ctx = {s.id: display_value(s, item.get(s.id)) for s in repeat.questions if is_answered(item.get(s.id))}
+        ctx["nummer"] = str(i + 1)
+        labels.append(fill_placeholders(repeat.item_label, ctx) if repeat.item_label else f"nummer {i + 1}")
+    ctx = dict(base)
+    ctx["items"] = "; ".join(labels)
+    theme = qn._themes.get(risk.theme)
+    explanation, ask = risk.localized_explanation(lang), risk.localized_ask(lang)
+    return Finding(
+        key=risk.id, risk_id=risk.id, theme=risk.theme, theme_title=theme.title if theme else risk.theme,
+        level=risk.level, explanation=fill_placeholders(explanation, ctx), legal=risk.legal,
+        measures=risk.measures, ask=fill_placeholders(ask, ctx) if ask else None,
+        question_ids=(risk.for_each,), item_index=None,
+        answers=tuple((f"{repeat.label} {i + 1}", label) for (i, _item), label in zip(matching, labels)),
+        context=_context(ctx, _used_names(risk.explanation, risk.ask), None),
+        anchor=f"{risk.for_each}:*", rules=(risk.id,))
+
+
+def _from_hit(qn: Questionnaire, hit: FactHit) -> Finding:
+    theme = qn._themes.get(hit.theme)
+    key = hit.rule_id if hit.anchor.startswith("fact:") else f"{hit.rule_id}:{hit.anchor}"
+    return Finding(
+        key=key, risk_id=hit.rule_id, theme=hit.theme, theme_title=theme.title if theme else hit.theme,
+        level=hit.level, explanation=hit.explanation, legal=hit.legal, measures=hit.measures, ask=hit.ask,
+        question_ids=hit.question_ids, item_index=hit.item_index, answers=hit.answers,
+        context=tuple(sorted((k, str(v)) for k, v in hit.context.items())), anchor=hit.anchor,
+        rules=(hit.rule_id,), contradictions=hit.contradictions)
+
+
+def _is_fact_rule(f: Finding) -> bool:
+    return f.risk_id.startswith("feit_") or f.risk_id == "belangenkruising"
+
+
+def _unique(values) -> tuple:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+_RANK = {level.value: level.rank for level in Level}
+
+
+def _merge_rank(f: Finding) -> tuple:
+    return (_RANK[f.level], 0 if _is_fact_rule(f) else 1)
+
+
+def _merge_group(anchor: str, members: list[Finding]) -> Finding:
+    if len(members) == 1:
+        return members[0]
+    members.sort(key=_merge_rank)
+    primary = members[0]
+    item_index = primary.item_index if primary.item_index is not None else next(
+        (f.item_index for f in members if f.item_index is not None), None)
+    contradictions = _unique(c for f in members for c in f.contradictions)
+    ask = next((f.ask for f in members if f.contradictions and f.ask), None) or primary.ask \
+        or next((f.ask for f in members if f.ask), None)
+    context: dict[str, str] = {}
+    for f in reversed(members):
+        context.update(f.context)
+    legal: dict[str, None] = {}
+    for f in members:
+        if "; " in f.legal:
+            legal.update(dict.fromkeys(p for p in f.legal.split("; ") if p))
+        elif f.legal:
+            legal[f.legal] = None
+    details = [f.explanation for f in members[1:] if f.explanation and f.explanation != primary.explanation]
+    return Finding(
+        key=primary.key, risk_id=primary.risk_id, theme=primary.theme, theme_title=primary.theme_title,
+        level=primary.level, explanation=primary.explanation, legal="; ".join(legal),
+        measures=_unique(m for f in members for m in f.measures), ask=ask,
+        question_ids=_unique(q for f in members for q in f.question_ids), item_index=item_index,
+        answers=_unique(a for f in members for a in f.answers), context=tuple(sorted(context.items())),
+        anchor=anchor, rules=_unique(r for f in members for r in f.rules),
+        details=tuple(dict.fromkeys(details)), contradictions=contradictions)
+
+
+def merge_findings(qn: Questionnaire, findings: list[Finding], touches: dict[str, tuple[str, ...]] | None = None
+                   ) -> list[Finding]:
+    """One fact, one finding: findings resting on the same fact are merged at the highest level.
+
+    A finding rests on its ``anchor`` (a repeat item, or ``fact:<name>``). A rule about a repeat fact as a
+    whole (``fact: company``) joins the most severe finding on one of that repeat's items; a rule about
+    ``fact:X`` also joins the most severe finding that touches X (e.g. a portfolio overlap).
+    """
+    touches = touches or {}
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.anchor, []).append(f)
+
+    def severity(anchor: str) -> tuple:
+        return (min(_RANK[f.level] for f in groups[anchor]), anchor)
+
+    for anchor in [a for a in groups if a.endswith(":*")]:  # a rule about every item absorbs the items
+        prefix = anchor[:-1]
+        for other in [a for a in groups if a.startswith(prefix) and a != anchor]:
+            groups[anchor].extend(groups.pop(other))
+    for anchor in [a for a in groups if a.startswith("fact:")]:
+        fact = anchor[5:]
+        spec = FACTS.get(fact)
+        rid = qn.fact_path(fact) if spec is not None and spec.types == ("repeat",) else None
+        targets = [a for a in groups if a != anchor and (
+            (rid is not None and a.startswith(rid + ":"))
+            or any(anchor in touches.get(f.key, ()) for f in groups[a]))]
+        if targets:
+            target = min(targets, key=severity)
+            groups[target].extend(groups.pop(anchor))
+    return [_merge_group(anchor, members) for anchor, members in groups.items()]
+
+
 def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None = None,
-             today: date | None = None, lang: str | None = None) -> Result:
-    """Score ``answers`` against the questionnaire's risks. Hidden answers are ignored.
+             today: date | None = None, lang: str | None = None, profile: OrgProfile | None = None,
+             relations=None) -> Result:
+    """Score ``answers`` against the questionnaire's risks and the fact rules. Hidden answers are ignored.
 
     ``parameters`` override the questionnaire's own (e.g. an organisation's VOG maximum age);
     ``today`` is the reference date for date operators (default: date.today());
     ``lang``: "en" writes the findings' texts in English where the questionnaire has them
-    (stored findings are Dutch; see ``localize_findings`` for showing them in English).
+    (stored findings are Dutch; see ``localize_findings`` for showing them in English);
+    ``profile`` is the organisation's profile (plain data) and ``relations`` its relations list (a
+    RelationsIndex) for the fact rules. Findings on the same fact are merged, so the counts count facts.
     """
     today = today or date.today()
     params = dict(questionnaire.parameters)
@@ -188,11 +321,28 @@ def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None
         if risk.for_each:
             repeat = questionnaire.question(risk.for_each)
             items = pruned.get(risk.for_each) or []
-            for i, item in enumerate(items):
-                if risk.when(Ctx(pruned, item, params, today)):
-                    findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat, lang))
+            matching = [(i, item) for i, item in enumerate(items) if risk.when(Ctx(pruned, item, params, today))]
+            if risk.combine:
+                if matching:
+                    findings.append(_combined(questionnaire, risk, pruned, base, matching, repeat, lang))
+                continue
+            for i, item in matching:
+                findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat, lang))
         elif risk.when(ctx):
             findings.append(_finding(questionnaire, risk, pruned, base, None, None, None, lang))
+    touches: dict[str, tuple[str, ...]] = {}
+    seen = {f.key for f in findings}
+    for hit in evaluate_facts(questionnaire, pruned, profile, params, relations):
+        finding = _from_hit(questionnaire, hit)
+        if finding.key in seen:
+            n = 2
+            while f"{finding.key}#{n}" in seen:
+                n += 1
+            finding = Finding(**{**finding.__dict__, "key": f"{finding.key}#{n}"})
+        seen.add(finding.key)
+        touches[finding.key] = hit.touches
+        findings.append(finding)
+    findings = merge_findings(questionnaire, findings, touches)
     order = {t.id: t.order for t in questionnaire.themes}
     findings.sort(key=lambda f: (Level(f.level).rank, order.get(f.theme, 1 << 30), f.risk_id,
                                  -1 if f.item_index is None else f.item_index))
@@ -244,6 +394,18 @@ def localize_findings(questionnaire: Questionnaire | None, answers: Any, finding
         except (LookupError, TypeError, ValueError):
             out.append(f)
             continue
+        answers_en, details = en.answers, f.details
+        others = [risks.get(r) for r in f.rules[1:]]
+        if others and all(o is not None and (not o.for_each or o.for_each == (risk.for_each or o.for_each))
+                          for o in others):
+            # a merged finding of questionnaire rules only: every member in ``lang``, in stored order
+            members = [_finding(questionnaire, o, pruned, base, item if o.for_each else None,
+                                f.item_index if o.for_each else None, repeat if o.for_each else None, lang)
+                       for o in others if not o.for_each or item is not None]
+            if len(members) == len(others):
+                answers_en = tuple(dict.fromkeys((*en.answers, *(a for m in members for a in m.answers))))
+                details = tuple(d for d in dict.fromkeys(m.explanation for m in members) if d != en.explanation)
         out.append(dataclasses.replace(f, theme_title=en.theme_title, explanation=en.explanation,
-                                       ask=en.ask if f.ask else None, answers=en.answers or f.answers))
+                                       ask=en.ask if f.ask else None, answers=answers_en or f.answers,
+                                       details=details))
     return out

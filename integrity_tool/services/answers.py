@@ -16,6 +16,7 @@ from .. import audit
 from ..models import Dossier, User, db, utcnow
 from ..questionnaire import (Question, Questionnaire, Section, missing_required, prune_hidden, section_complete,
                              visible_questions)
+from ..textcheck import bounded_int, text_error
 from . import workflow
 from .errors import Conflict, InvalidInput, NotFound, StateError
 from .snapshot import require_questionnaire
@@ -24,6 +25,37 @@ CONFLICT_MESSAGE = ("Uw antwoorden zijn niet opgeslagen: ze zijn intussen in een
                     "apparaat gewijzigd. Hieronder ziet u de nieuwste opgeslagen antwoorden. Uw eigen invoer staat "
                     "nog in het formulier. Controleer alles en klik opnieuw op opslaan om uw invoer te bewaren.")
 NOT_EDITABLE_MESSAGE = "Dit dossier is ingediend of gesloten. U kunt de antwoorden niet meer wijzigen."
+
+
+def candidate_questionnaire(dossier: Dossier) -> Questionnaire:
+    """The dossier's questionnaire as the candidate fills it in: a question with
+    ``options_from: portefeuilles`` offers the organisation's own portefeuilles (services/profile.py)."""
+    return with_org_options(require_questionnaire(dossier), dossier.organisation)
+
+
+_specialised: dict[tuple, Questionnaire] = {}
+
+
+def with_org_options(questionnaire: Questionnaire, org) -> Questionnaire:
+    """The questionnaire with the organisation's portefeuilles as options (cached per list)."""
+    from ..questionnaire import Option
+    from ..questionnaire.facts import PORTFOLIO_UNKNOWN
+    from . import profile
+
+    path = questionnaire.fact_path("portfolio")
+    question = questionnaire.question(path) if path else None
+    if question is None or question.options_from != "portefeuilles" or org is None:
+        return questionnaire
+    choices = tuple(profile.portfolio_choices(org))
+    if not choices:
+        return questionnaire  # no list yet: the policy domains are offered
+    key = (id(questionnaire), questionnaire.content_hash, choices)
+    if key not in _specialised:
+        if len(_specialised) > 256:
+            _specialised.clear()
+        _specialised[key] = questionnaire.with_options(
+            path, tuple(Option(v, label) for v, label in choices) + (Option(*PORTFOLIO_UNKNOWN),))
+    return _specialised[key]
 
 
 def section(questionnaire: Questionnaire, section_id: str) -> Section:
@@ -95,11 +127,10 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
     Returns the answers as stored (hidden ones pruned).
     """
     ensure_editable(candidate, dossier)
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise Conflict(CONFLICT_MESSAGE) from None
-    questionnaire = questionnaire or require_questionnaire(dossier)
+    expected = bounded_int(expected_version)
+    if expected is None:  # missing, text or out of range (a tampered form): stale, never a database error
+        raise Conflict(CONFLICT_MESSAGE)
+    questionnaire = questionnaire or candidate_questionnaire(dossier)
     pruned = prune_hidden(questionnaire, answers)
     prog = progress(questionnaire, pruned)
     result = db.session.execute(
@@ -119,6 +150,20 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
     audit.record("antwoorden.opgeslagen", actor=candidate, dossier=dossier, ip=ip, onderdeel=section_id, **detail)
     db.session.commit()  # expires ``dossier``: it reloads (once) only if the caller reads it again
     return pruned
+
+
+def _refuse_control_chars(value) -> None:
+    """Every stored answer text passes the one check in ``textcheck`` (the forms check it too)."""
+    if isinstance(value, str):
+        message = text_error(value)
+        if message:
+            raise InvalidInput(message)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_control_chars(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_control_chars(item)
 
 
 def with_page(section: Section, stored: dict | None, values: dict) -> dict:
@@ -159,9 +204,10 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     ``values`` holds the (already validated) answers of the questions that were on the page,
     keyed by question id. Questions of the section missing from ``values`` keep no answer unless
     they are repeats (those are edited item by item). Hidden answers are pruned. Pass
-    ``questionnaire`` when the caller already resolved it (``snapshot.require_questionnaire``).
+    ``questionnaire`` when the caller already resolved it (``candidate_questionnaire``).
     """
-    questionnaire = questionnaire or require_questionnaire(dossier)
+    _refuse_control_chars(values)
+    questionnaire = questionnaire or candidate_questionnaire(dossier)
     target = section(questionnaire, section_id)
     stored = _write(candidate, dossier, with_page(target, dossier.answers, values), expected_version,
                     section_id=section_id, ip=ip, questionnaire=questionnaire)
@@ -169,7 +215,7 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     position = ids.index(target.id)
     return SaveOutcome(missing=tuple(missing_required(questionnaire, target, stored)),
                        next_section_id=ids[position + 1] if position + 1 < len(ids) else None,
-                       visible=visible_ids(questionnaire, target, stored), version=int(expected_version) + 1)
+                       visible=visible_ids(questionnaire, target, stored), version=bounded_int(expected_version) + 1)
 
 
 def _items(dossier: Dossier, repeat: Question) -> list[dict]:
@@ -180,7 +226,8 @@ def _items(dossier: Dossier, repeat: Question) -> list[dict]:
 def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int | None,
               item: dict, expected_version, *, ip: str | None = None) -> int:
     """Add (``index=None``) or replace one item of a repeat question; returns the item's index."""
-    questionnaire = require_questionnaire(dossier)
+    _refuse_control_chars(item)
+    questionnaire = candidate_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     clean = {k: v for k, v in item.items() if repeat.sub(k) is not None and v is not None}
@@ -201,7 +248,7 @@ def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str
 
 def remove_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int,
                 expected_version, *, ip: str | None = None) -> None:
-    questionnaire = require_questionnaire(dossier)
+    questionnaire = candidate_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)
     if not 0 <= index < len(items):

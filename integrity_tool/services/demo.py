@@ -7,7 +7,7 @@ import pyotp
 
 from sqlalchemy import func, select
 
-from ..models import Organisation, User, db
+from ..models import Organisation, OrganisationProfile, User, db
 from . import orgsetup, security, users
 
 DEMO_ORG_SLUG = "gemeente-voorbeeld"
@@ -17,6 +17,30 @@ DEMO_USERS = (
     ("beheer@voorbeeld.nl", "Bea Beheerder", "admin"),
     ("kandidaat@voorbeeld.nl", "Karel Kandidaat", "candidate"),
 )
+
+
+# A realistic profile for the demo gemeente: the fact rules compare candidates' facts with it.
+DEMO_PROFILE = {
+    "aliassen": ["Gem. Voorbeeld", "College van B en W Voorbeeld", "Stadhuis Voorbeeld"],
+    "kvk": ["50123456"],
+    "verbonden_partijen": [
+        {"naam": "Omgevingsdienst Regio Voorbeeld", "kvk": "61234567", "soort": "regeling"},
+        {"naam": "Belastingsamenwerking West", "kvk": "62345678", "soort": "regeling"},
+        {"naam": "Veiligheidsregio Voorbeeld-Noord", "kvk": None, "soort": "regeling"},
+        {"naam": "GGD Voorbeeldland", "kvk": "64567890", "soort": "regeling"},
+        {"naam": "Afvalbedrijf Voorbeeld N.V.", "kvk": "63456789", "soort": "deelneming"},
+        {"naam": "Ontwikkelingsmaatschappij Havenkwartier B.V.", "kvk": "65678901", "soort": "deelneming"},
+    ],
+    "gebied": ["Voorbeeld", "Voorbeeldhaven", "Oostdorp", "Westerveen", "Nieuwe Polder"],
+    "portefeuilles": [
+        {"naam": "Ruimtelijke ordening, wonen en grondzaken",
+         "domeinen": ["ruimtelijke_ordening", "grond_vastgoed", "bouw_wonen"]},
+        {"naam": "Financiën en economische zaken", "domeinen": ["financien", "economie_vergunningen", "personeel"]},
+        {"naam": "Zorg, jeugd en onderwijs", "domeinen": ["sociaal_domein", "onderwijs"]},
+        {"naam": "Verkeer, milieu en duurzaamheid", "domeinen": ["verkeer_vervoer", "milieu_energie", "water"]},
+        {"naam": "Cultuur, sport en recreatie", "domeinen": ["cultuur_sport"]},
+    ],
+}
 
 
 def _demo_password() -> str:
@@ -31,6 +55,8 @@ def seed_demo() -> str | None:
     if db.session.scalar(select(func.count(Organisation.id))):
         return None
     org = orgsetup.create_organisation_with_keys("Gemeente Voorbeeld", "gemeente")
+    db.session.flush()
+    db.session.add(OrganisationProfile(organisation_id=org.id, data=DEMO_PROFILE))
     org.allow_email_otp = True
     lines = ["Demo-organisatie 'Gemeente Voorbeeld' aangemaakt. Inloggegevens (alleen voor de demo):", ""]
     created = {}

@@ -78,6 +78,11 @@ class Suggestion:
     subject: str = ""
 
 
+# Measures that must be done before the appointment: their suggested date is never after it.
+BEFORE_APPOINTMENT = frozenset({"vog_overleggen", "vog_aanvragen", "betrekking_beeindigen", "nevenfunctie_neerleggen",
+                                "nevenfuncties_neerleggen_alle"})
+
+
 def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = None) -> list[Suggestion]:
     """Catalogue measures suggested by the (not dismissed) findings, pre-filled from each finding
     (in ``lang`` where the catalogue and the questionnaire have that language).
@@ -85,6 +90,7 @@ def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = 
     today = today or date.today()
     catalogue = runtime.catalog().measures
     taken = {(m.catalogue_id, key) for m in measures_of(dossier) if m.catalogue_id for key in (m.finding_keys or [])}
+    appointment = dossier.round.appointment_date if dossier.round is not None else None
     out = []
     for item in reviewed_findings(dossier, lang=lang):
         if item.dismissed:
@@ -95,6 +101,8 @@ def suggestions(dossier: Dossier, today: date | None = None, lang: str | None = 
             if m is None or (mid, item.key) in taken:
                 continue
             due = today + timedelta(days=m.typical_deadline_days) if m.typical_deadline_days > 0 else None
+            if mid in BEFORE_APPOINTMENT and appointment is not None and (due is None or due >= appointment):
+                due = max(today, appointment - timedelta(days=1))  # dated: the day before the appointment
             out.append(Suggestion(mid, m.localized_title(lang),
                                   m.render(item.finding.context_dict(), lang, subject=placeholder_fill(item.finding)), m.default_owner,
                                   due, item.key, item.finding.explanation[:160], subject))

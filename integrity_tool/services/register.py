@@ -18,9 +18,9 @@ from ..questionnaire import display_value, prune_hidden
 from . import snapshot, terms
 from .errors import NotFound
 
-REPEAT_ID = "nevenfuncties"
-# A nevenfunctie the bestuurder lays down before installation is not held in office: not listed.
-KEEP_FIELD = "behouden"
+# The repeat marked ``fact: position``; a nevenfunctie the bestuurder lays down before installation
+# (``fact: position.keep`` answered "nee") is not held in office: not listed.
+REPEAT_FACT, KEEP_FACT = "position", "position.keep"
 
 
 @dataclass
@@ -91,9 +91,13 @@ def _items(submission: Submission | None):
     if questionnaire is None:
         return None
     try:
-        repeat = questionnaire.question(REPEAT_ID)
+        repeat = questionnaire.fact_question(REPEAT_FACT)
     except KeyError:
         return None
+    if repeat is None:
+        return None
+    keep_path = questionnaire.fact_path(KEEP_FACT) or ""
+    keep_field = keep_path.rpartition(".")[2] if keep_path.startswith(repeat.id + ".") else None
     payload = submission.payload or {}
     answers = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(answers, dict):
@@ -101,9 +105,9 @@ def _items(submission: Submission | None):
     # A purged snapshot holds only public fields already; its visibility conditions are gone.
     if not payload.get("purged"):
         answers = prune_hidden(questionnaire, answers)
-    items = answers.get(REPEAT_ID)
+    items = answers.get(repeat.id)
     items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
-    return repeat, [i for i in items if i.get(KEEP_FIELD) is not False]
+    return repeat, [i for i in items if keep_field is None or i.get(keep_field) is not False]
 
 
 def build_register(org: Organisation) -> Register:

@@ -67,16 +67,13 @@ def public_nevenfuncties(questionnaire, answers: dict) -> tuple[tuple[str, ...],
     from ..questionnaire import display_value, prune_hidden
 
     pruned = prune_hidden(questionnaire, answers)
-    for q in questionnaire.top_questions():
-        if q.type != "repeat" or "nevenfunctie" not in q.id:
-            continue
-        subs = [s for s in q.questions if s.public]
-        if not subs:
-            continue
-        rows = tuple(tuple(display_value(s, item.get(s.id)) for s in subs)
-                     for item in pruned.get(q.id) or [] if isinstance(item, dict))
-        return tuple(s.label for s in subs), rows
-    return ("Nevenfunctie",), ()
+    q = questionnaire.fact_question("position")  # the repeat marked ``fact: position``
+    subs = [s for s in q.questions if s.public] if q is not None and q.type == "repeat" else []
+    if not subs:
+        return ("Nevenfunctie",), ()
+    rows = tuple(tuple(display_value(s, item.get(s.id)) for s in subs)
+                 for item in pruned.get(q.id) or [] if isinstance(item, dict))
+    return tuple(s.label for s in subs), rows
 
 
 def build_report_data(dossier: Dossier, kind: str):
@@ -149,6 +146,7 @@ def _finding_view(item, FindingView, CommentView):
         original_level=item.original_level if last is not None and (item.changed or item.dismissed) else None,
         level_justification=last.justification if last is not None else None, dismissed=item.dismissed,
         answers=tuple(tuple(p) for p in item.finding.answers),
+        details=tuple(item.finding.details), contradictions=tuple(tuple(c) for c in item.finding.contradictions),
         comments=tuple(CommentView(c.author.name, _utc(c.created_at), "bevinding", c.body) for c in item.comments),
     )
 

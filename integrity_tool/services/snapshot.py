@@ -115,7 +115,12 @@ def _stored_findings(sub: Submission | None) -> list[Finding]:
     questionnaire = questionnaire_for(sub)
     if questionnaire is None:
         return []
-    return list(evaluate(questionnaire, submission_answers(sub)).findings)
+    dossier = db.session.get(Dossier, sub.dossier_id)
+    if dossier is None:
+        return list(evaluate(questionnaire, submission_answers(sub)).findings)
+    from .submission import evaluate_for  # with the organisation's profile and relations list
+
+    return list(evaluate_for(dossier, questionnaire, submission_answers(sub)).findings)
 
 
 # --- findings as reviewed -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from ..scoring import evaluate
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
 from .errors import InvalidInput, NotFound, StateError
+from .guards import clean_line
 
 
 class Incomplete(InvalidInput):
@@ -58,10 +59,25 @@ class Attention:
     legal: str
 
 
-def blocking_issues(questionnaire: Questionnaire, answers: dict | None, lang: str = "nl") -> list[Attention]:
+def evaluate_for(dossier: Dossier, questionnaire: Questionnaire, answers: dict | None, *, relations: bool = True):
+    """The engine run with the organisation's profile and (for the reviewer) its relations list, so
+    findings come from the facts, and the belangenkruising runs at every (re)submission."""
+    from . import matching, profile
+
+    org = dossier.organisation
+    index = matching.relations_index(org.id) if relations else None
+    return evaluate(questionnaire, answers or {}, profile=profile.org_profile(org), relations=index)
+
+
+def blocking_issues(questionnaire: Questionnaire, answers: dict | None, lang: str = "nl",
+                    dossier: Dossier | None = None) -> list[Attention]:
     """Answers that may stand in the way of an appointment. No verdicts, no levels: the questions
-    and answers concerned, so the candidate can check them before submitting."""
-    result = evaluate(questionnaire, answers or {})
+    and answers concerned, so the candidate can check them before submitting. (The organisation's
+    relations list is not used here: it is not the candidate's to see.)"""
+    if dossier is not None:
+        result = evaluate_for(dossier, questionnaire, answers, relations=False)
+    else:
+        result = evaluate(questionnaire, answers or {})
     pruned = prune_hidden(questionnaire, answers or {})
     out: list[Attention] = []
     seen: set[tuple[str, str]] = set()
@@ -103,16 +119,17 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
         action = "submit"
     else:
         raise StateError(workflow.MESSAGES["submit"])
-    questionnaire = snapshot.require_questionnaire(dossier)
+    questionnaire = answers_service.candidate_questionnaire(dossier)
     answers = prune_hidden(questionnaire, dossier.answers or {})
     if answers_service.incomplete_sections(questionnaire, answers):
         raise Incomplete("Nog niet alle vragen zijn beantwoord. Vul eerst de onderdelen in die nog niet klaar zijn.")
     if not confirmed:
         raise NotConfirmed("Vink aan dat u de vragen volledig en naar waarheid heeft beantwoord.")
+    declaration_name = clean_line(declaration_name, "uw naam", required=False, limit=200)
     if not name_matches(declaration_name, candidate.name):
         raise NameMismatch("De naam die u typte is niet gelijk aan uw naam zoals die bij ons bekend is "
                            f"({candidate.name}). Typ uw volledige naam.")
-    result = evaluate(questionnaire, answers)
+    result = evaluate_for(dossier, questionnaire, answers)
     counts = result.counts
     now = utcnow()
     workflow.transition(dossier, action, submitted_at=now, answers=answers,
@@ -123,9 +140,9 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
         dossier_id=dossier.id, number=number, questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
         payload={"answers": answers, "findings": result.to_dict(),
-                 "declaration": {"name": declaration_name.strip(), "at": now.isoformat(timespec="seconds"),
+                 "declaration": {"name": declaration_name, "at": now.isoformat(timespec="seconds"),
                                  "ip": ip}},
-        declaration_name=declaration_name.strip(), ip=(ip or "")[:64] or None, created_at=now,
+        declaration_name=declaration_name, ip=(ip or "")[:64] or None, created_at=now,
     )
     db.session.add(submission)
     db.session.flush()

@@ -1,18 +1,20 @@
-"""The organisation administrator: users and organisation settings."""
+"""The organisation administrator: users and organisation settings; the audit checkpoints (also for the griffier)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, StopValidation
+from wtforms import BooleanField, IntegerField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 from .. import audit
 from ..models import Organisation, Role, User, db
-from ..services import notify
+from ..questionnaire.facts import DOMAINS
+from ..services import checkpoints, notify
+from ..services import profile as profile_service
 from .hooks import client_ip, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -115,3 +117,64 @@ def home():
     ).all()
     return render_template("admin/home.html", people=people, org=org, form=form,
                            turn_kinds=notify.TURN_KINDS), (400 if form.errors else 200)
+
+
+@bp.route("/logboek-checkpoints")
+@role_required(*checkpoints.VIEWERS)
+def audit_checkpoints():
+    """The signed checkpoints of the audit chain, for a reviewer or auditor (viewing is audited)."""
+    history = checkpoints.history_for(current_user, ip=client_ip())
+    return render_template("admin/checkpoints.html", history=list(reversed(history)))
+
+
+@bp.route("/logboek-checkpoints/download")
+@role_required(*checkpoints.VIEWERS)
+def audit_checkpoints_download():
+    history = checkpoints.history_for(current_user, download=True, ip=client_ip())
+    return Response(checkpoints.download_bundle(history), mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=logboek-checkpoints.json",
+                             "Cache-Control": "no-store"})
+# --- organisation profile (the fact rules compare a candidate's facts with it) ---------------------
+
+_TEXT = [Length(max=20_000, message=_l("Deze lijst is te lang (maximaal 20.000 tekens)."))]
+
+
+class ProfileForm(FlaskForm):
+    aliassen = TextAreaField(_l("Andere namen van de organisatie (één per regel)"), validators=_TEXT)
+    kvk = TextAreaField(_l("KvK-nummers van de organisatie (één per regel)"), validators=_TEXT)
+    verbonden_partijen = TextAreaField(_l("Verbonden partijen: naam; KvK-nummer; soort (één per regel)"),
+                                       validators=_TEXT)
+    gebied = TextAreaField(_l("Gebied: plaatsen of kernen (waterschap: de gemeenten in het beheergebied), één per regel"),
+                           validators=_TEXT)
+    portefeuilles = TextAreaField(_l("Portefeuilles: naam: domein, domein (één per regel)"), validators=_TEXT)
+    submit = SubmitField(_l("Profiel opslaan"))
+
+
+@bp.route("/profiel", methods=["GET", "POST"])
+@role_required(Role.admin)
+def profile():
+    org = current_user.organisation
+    form = ProfileForm(data=profile_service.form_text(profile_service.stored(org)) if not _posted() else None)
+    status = 200
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in profile_service.FIELDS}
+        try:
+            changed = profile_service.update_from_form(current_user, org, values, ip=client_ip())
+        except profile_service.ProfileInvalid as exc:
+            for name, messages in exc.errors.items():
+                getattr(form, name).errors = list(messages)
+            status = 400
+        else:
+            flash(_("Het profiel is opgeslagen.") if changed else _("Er is niets gewijzigd."),
+                  "success" if changed else "info")
+            return redirect(url_for("admin.profile"))
+    elif form.errors:
+        status = 400
+    domains = [nl.lower() for nl, _en in DOMAINS.values()]
+    return render_template("admin/profile.html", form=form, org=org, domains=domains), status
+
+
+def _posted() -> bool:
+    from flask import request
+
+    return request.method == "POST"

@@ -47,7 +47,7 @@ def _dossier(public_id: str) -> Dossier:
 
 def _context(dossier: Dossier, questionnaire=None) -> dict:
     """What every candidate page shows; pass ``questionnaire`` when this request already resolved it."""
-    questionnaire = questionnaire or snapshot.require_questionnaire(dossier)
+    questionnaire = questionnaire or answers_service.candidate_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
     return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),
@@ -255,13 +255,13 @@ def item_add(public_id: str, section_id: str, repeat_id: str):
     return _item_view(public_id, section_id, repeat_id, None)
 
 
-@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int:number>", methods=["GET", "POST"])
+@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int(max=99999):number>", methods=["GET", "POST"])
 @role_required(Role.candidate)
 def item_edit(public_id: str, section_id: str, repeat_id: str, number: int):
     return _item_view(public_id, section_id, repeat_id, number)
 
 
-@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int:number>/verwijderen",
+@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int(max=99999):number>/verwijderen",
           methods=["GET", "POST"])
 @role_required(Role.candidate)
 def item_remove(public_id: str, section_id: str, repeat_id: str, number: int):
@@ -294,7 +294,7 @@ def review(public_id: str, form: DeclarationForm | None = None, status: int = 20
     ctx = _context(target)
     if not ctx["editable"]:
         return redirect(url_for("candidate.answers", public_id=public_id))
-    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"])
+    attention = submission.blocking_issues(ctx["questionnaire"], target.answers, ctx["lang"], dossier=target)
     return render_template("candidate/review.html", sections=_answer_sections(ctx), attention=attention,
                            form=form or DeclarationForm(), **ctx), status
 

@@ -6,12 +6,16 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from integrity_tool.questionnaire import default_catalog
 from integrity_tool.models import AuditEvent, DossierStatus, Relation, RelationUpload, db
 from integrity_tool.services import matching
 from integrity_tool.services.matching import (UploadError, build_index, is_distinctive, match_answers, normalise_name,
                                               parse_relations)
 
 from .helpers import answers, make_dossier, nevenfunctie
+
+# The matcher follows the questionnaire's fact markers, so it is given the questionnaire.
+WETHOUDER = default_catalog().get("kandidaat-wethouder")
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -40,17 +44,18 @@ def _index(*rows):
 
 def test_kvk_matches_exactly():
     index = _index(("Aannemer Pietersen", "12345678", "leverancier"))
-    found = match_answers(answers(nevenfuncties=[nevenfunctie(organisatie="Iets anders", kvk="12345678")]), None, index)
+    given = answers(nevenfuncties=[nevenfunctie(organisatie="Iets anders", kvk="12345678")])
+    found = match_answers(given, WETHOUDER, index)
     assert [(m.method, m.relation.name, m.path, m.theme) for m in found] == [
         ("kvk", "Aannemer Pietersen", "nevenfuncties.kvk", "nevenfuncties")]
-    assert match_answers(answers(nevenfuncties=[nevenfunctie(kvk="12345679")]), None, index) == []
+    assert match_answers(answers(nevenfuncties=[nevenfunctie(kvk="12345679")]), WETHOUDER, index) == []
 
 
 def test_normalised_names_match_and_accents_are_ignored():
     index = _index(("bouwbedrijf de vries", None, "leverancier"), ("Cafe Zoë", None, "vergunninghouder"))
     given = answers(ondernemingen=[{"naam": "Bouwbedrijf De Vries B.V."}],
                     nevenfuncties=[nevenfunctie(organisatie="Stichting Café Zoe")])
-    found = {(m.path, m.relation.name) for m in match_answers(given, None, index)}
+    found = {(m.path, m.relation.name) for m in match_answers(given, WETHOUDER, index)}
     assert found == {("ondernemingen.naam", "bouwbedrijf de vries"), ("nevenfuncties.organisatie", "Cafe Zoë")}
 
 
@@ -59,7 +64,7 @@ def test_no_false_match_on_generic_words():
                    ("Nederland B.V.", None, "subsidieontvanger"))
     given = answers(nevenfuncties=[nevenfunctie(organisatie="Holding B.V."), nevenfunctie(organisatie="De Groep"),
                                    nevenfunctie(organisatie="Nederland")])
-    assert match_answers(given, None, index) == []
+    assert match_answers(given, WETHOUDER, index) == []
 
 
 def test_partner_relations_and_employer_are_matched():
@@ -67,7 +72,7 @@ def test_partner_relations_and_employer_are_matched():
                                                                               "leverancier"))
     given = answers(relaties=[{"naam": "P. Partner", "organisatie": "Zorggroep Lindehof", "kvk": "87654321"}],
                     werkgever="Van Dam Installatietechniek B.V.")
-    found = match_answers(given, None, index)
+    found = match_answers(given, WETHOUDER, index)
     assert {(m.path, m.method) for m in found} == {("relaties.kvk", "kvk"), ("werkgever", "naam")}
     # One relation found by KvK and by name in the same item is reported once.
     assert len([m for m in found if m.path.startswith("relaties")]) == 1
@@ -76,8 +81,8 @@ def test_partner_relations_and_employer_are_matched():
 
 def test_odd_answers_never_raise():
     index = _index(("Aannemer Pietersen", "12345678", "leverancier"))
-    assert match_answers(None, None, index) == []
-    assert match_answers({"nevenfuncties": "x", "ondernemingen": [None, 3, {"naam": 5}]}, None, index) == []
+    assert match_answers(None, WETHOUDER, index) == []
+    assert match_answers({"nevenfuncties": "x", "ondernemingen": [None, 3, {"naam": 5}]}, WETHOUDER, index) == []
 
 
 def test_matching_is_fast():
@@ -85,7 +90,7 @@ def test_matching_is_fast():
     start = time.perf_counter()
     index = build_index(relations)
     items = [nevenfunctie(organisatie=f"Vereniging {i} Sport", kvk=f"{20000000 + i}") for i in range(5_000)]
-    found = match_answers(answers(nevenfuncties=items), None, index)
+    found = match_answers(answers(nevenfuncties=items), WETHOUDER, index)
     assert time.perf_counter() - start < 2.0
     assert found == []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from integrity_tool.questionnaire import QuestionnaireError, load_questionnaire
+from integrity_tool.questionnaire.facts import FACTS
 
 
 
@@ -47,6 +48,23 @@ CASES = [
      "25: risks[r1].when.is_yes: verwijzing naar een vraag moet een vraag-id zijn"),
     ("duplicate_yaml_key", ("    level: hoog\n", "    level: hoog\n    level: aandachtspunt\n"),
      "25: risks[0].level: dubbele sleutel 'level'"),
+    # fact markers (issue 12): unknown, wrong type, wrong level, twice, unknown option source
+    ("unknown_fact", ("        label: A?\n", "        label: A?\n        fact: werkgever\n"),
+     "15: sections[s1].questions[a].fact: onbekend feit 'werkgever'; kies uit: " + ", ".join(sorted(FACTS))),
+    ("fact_wrong_type", ("        label: A?\n", "        label: A?\n        fact: employer\n"),
+     "15: sections[s1].questions[a].fact: feit 'employer' hoort bij vraagtype text, niet bij yesno"),
+    ("item_fact_outside_repeat", ("        label: A?\n", "        label: A?\n        fact: company.deals\n"),
+     "15: sections[s1].questions[a].fact: feit 'company.deals' hoort bij een subvraag van een herhaling met "
+     "fact: company"),
+    ("fact_twice", ("        label: A?\n        help: Hulp\n      - id: b\n        type: yesno\n        label: B?\n",
+                    "        label: A?\n        help: Hulp\n        fact: label.levert\n      - id: b\n"
+                    "        type: yesno\n        label: B?\n        fact: label.levert\n"),
+     "20: sections[s1].questions[b].fact: feit 'label.levert' staat al bij vraag 'a'"),
+    ("unknown_option_source", ("type: yesno\n        label: A?", "type: choice\n        options_from: lijst\n"
+                                                                 "        label: A?"),
+     "14: sections[s1].questions[a].options_from: onbekende bron 'lijst'; kies uit: domeinen, portefeuilles"),
+    ("risk_unknown_fact", ("    legal: Wet\n", "    legal: Wet\n    fact: werkgever\n"),
+     "28: risks[r1].fact: onbekend feit 'werkgever'; kies uit: " + ", ".join(sorted(FACTS))),
 ]
 
 

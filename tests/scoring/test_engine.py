@@ -57,10 +57,13 @@ def test_order_counts_outcome_and_roundtrip():
                "ondernemingen": [{"naam": "A", "zaken_met_overheid": True},
                                  {"naam": "B", "zaken_met_overheid": True}]}
     r = evaluate(q, answers, today=TODAY)
+    # "levert aan de gemeente" is about the candidate's companies: it merges into the most severe
+    # company finding (one fact, one finding), at the highest level, with both rules listed.
     assert [f.key for f in r.findings] == [
-        "levert_aan_overheid", "onderneming_zaken:0", "onderneming_zaken:1", "schulden",
-        "woonplaats", "uitingen"]
-    assert r.counts == {"blokkerend": 1, "hoog": 3, "aandachtspunt": 2}
+        "levert_aan_overheid", "onderneming_zaken:1", "schulden", "woonplaats", "uitingen"]
+    assert r.findings[0].rules == ("levert_aan_overheid", "onderneming_zaken")
+    assert r.findings[0].anchor == "ondernemingen:0" and r.findings[0].item_index == 0
+    assert r.counts == {"blokkerend": 1, "hoog": 2, "aandachtspunt": 2}
     assert r.highest_per_theme == {"verboden": "blokkerend", "belangen": "hoog", "kwetsbaarheid": "hoog",
                                    "benoembaarheid": "aandachtspunt", "gedrag": "aandachtspunt"}
     assert r.suggested_outcome == "ernstige_risicos"

@@ -1,0 +1,71 @@
+"""Merged fact findings reach the reviewer's page, the confidential PDF's view-model, and the counts the
+griffie overview and exports show (issue 12: one fact, one finding; contradictions side by side)."""
+from sqlalchemy import func, select
+
+from integrity_tool.models import FindingCounts, Submission, db, utcnow
+from integrity_tool.services import profile, review, submission, workflow
+from integrity_tool.services.reports import build_report_data
+from tests.conftest import login
+
+from .helpers import make_world
+
+PROFILE = {"aliassen": "", "kvk": "", "verbonden_partijen": "", "gebied": "Oosterhout",
+           "portefeuilles": "Ruimtelijke ordening en wonen: ruimtelijke ordening, bouw en wonen"}
+
+
+def _submit_with_profile(world, answers):
+    """What submission.submit stores, without the candidate's pages: the engine with profile + relations."""
+    d = world.dossier
+    q = review.questionnaire_for(d)
+    result = submission.evaluate_for(d, q, answers)
+    number = (db.session.scalar(select(func.max(Submission.number)).where(Submission.dossier_id == d.id)) or 0) + 1
+    db.session.add(Submission(dossier_id=d.id, number=number, questionnaire_id=q.id, questionnaire_version=q.version,
+                              questionnaire_hash=q.content_hash, payload={"answers": answers,
+                                                                          "findings": result.to_dict()},
+                              declaration_name=d.candidate.name))
+    d.answers = answers
+    workflow.transition(d, "submit", submitted_at=utcnow(),
+                        **FindingCounts.columns_of(FindingCounts.of(result.counts)))
+    db.session.commit()
+    return result
+
+
+def _answers(org_name):
+    return {
+        "werkgever": org_name, "onverenigbare_functie": False, "levert_aan_overheid": False,
+        "portefeuilles": ["Ruimtelijke ordening en wonen"], "belangen_in_portefeuille": False,
+        "heeft_ondernemingen": True,
+        "ondernemingen": [{"naam": "Bouwbedrijf Jansen", "rechtsvorm": "eenmanszaak", "belang_percentage": 100,
+                           "sector": "bouw_wonen", "zaken_met_overheid": True}],
+        "heeft_onroerend_goed": True,
+        "onroerend_goed": [{"omschrijving": "Weiland", "ligging": "Oosterhout", "gebruik": "agrarisch",
+                            "in_gebied": False, "verhuurd": False}],
+    }
+
+
+def test_reviewer_sees_merged_findings_and_contradictions(app, make_org, make_user):
+    world = make_world(make_org, make_user, submit=False)
+    profile.save(make_user("admin", world.org), world.org, profile.parse_form(PROFILE))
+    result = _submit_with_profile(world, _answers(world.org.name))
+    # employer = organisation (blokkerend), the company (blokkerend: supplies + portfolio overlap + own rule),
+    # the field in the territory (hoog): three facts, three findings.
+    assert [(f.risk_id, f.level) for f in result.findings] == [
+        ("feit_werkgever_organisatie", "blokkerend"), ("feit_onderneming_levert", "blokkerend"),
+        ("feit_vastgoed_in_gebied", "hoog")]
+    assert result.counts == {"blokkerend": 2, "hoog": 1, "aandachtspunt": 0}
+    client = app.test_client()
+    login(client, world.reviewer)
+    html = client.get(f"/beoordeling/dossier/{world.dossier.public_id}").get_data(as_text=True)
+    assert "Tegenstrijdig: het eigen oordeel van de kandidaat en de feiten" in html
+    assert f"Werkgever {world.org.name} is {world.org.name} zelf." in html
+    assert "Over hetzelfde feit (samengevoegd tot één bevinding):" in html
+    assert "Grondslagen:" in html and "Gemeentewet art. 41c lid 1 jo. art. 15 lid 1" in html
+    assert html.count('class="finding finding-') == 3
+
+    data = build_report_data(world.dossier, "vertrouwelijk")
+    assert len(data.findings) == 3
+    company = data.findings[1]
+    assert company.details and any("Ruimtelijke ordening en wonen" in d for d in company.details)
+    assert data.findings[0].contradictions[0][1] == "Nee"
+    db.session.refresh(world.dossier)
+    assert tuple(world.dossier.finding_counts) == (2, 1, 0)  # what the griffie overview and exports count
