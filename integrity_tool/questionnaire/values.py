@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..textcheck import text_error
 from .model import Question
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -34,6 +35,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _text(q: Question, value: Any) -> str | None:
     if not isinstance(value, str):
         return "Vul tekst in."
+    control = text_error(value)
+    if control:
+        return control
     if q.min_length is not None and len(value) < q.min_length:
         return f"Gebruik minstens {q.min_length} tekens."
     if q.max_length is not None and len(value) > q.max_length:
