@@ -69,6 +69,11 @@ def finalise(config, instance: Path) -> None:
         config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("REDIS_URL"):
         config["REDIS_URL"] = os.environ["REDIS_URL"]
+    # The audit chain's key, the checkpoint signing key, where checkpoints go and who gets them by mail
+    # (docs/operations.md, "Audit trail as evidence"); defaults under instance/.
+    for name in ("AUDIT_CHAIN_KEY_FILE", "AUDIT_CHECKPOINT_KEY_FILE", "AUDIT_CHECKPOINT_DIR", "AUDIT_CHECKPOINT_MAIL"):
+        if os.environ.get(f"INTEGRITY_TOOL_{name}"):
+            config[name] = os.environ[f"INTEGRITY_TOOL_{name}"]
     uri = config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{instance / 'integrity_tool.db'}"
     if uri.startswith("postgres://"):
         uri = "postgresql+psycopg://" + uri[len("postgres://"):]

@@ -59,7 +59,7 @@ def render_and_sign(job: SignJob) -> bytes:
     render = render_confidential if job.kind == "vertrouwelijk" else render_summary
     return signing.sign_pdf(render(job.data), Path(job.p12_path), job.passphrase, signer_name=job.signer_name,
                             reason=job.reason, location=job.location, timestamp_url=job.timestamp_url,
-                            box=SIGNATURE_BOX)
+                            box=SIGNATURE_BOX, language=getattr(job.data, "language", "nl"))
 
 
 def _pool_job(job: SignJob) -> bytes:

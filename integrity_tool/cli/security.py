@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .. import audit
 from ..audit import verify_chain
 from ..config import instance_path
-from ..services import backup, retention
+from ..services import backup, checkpoints, retention
 from .common import create_app_or_fail, fail
 
 
@@ -22,13 +23,45 @@ def audit_group():
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify():
-    """Controleer de hashketen van het logboek; noemt de eerste gewijzigde, verwijderde of verplaatste gebeurtenis."""
+    """Controleer de sleutelketen van het logboek en vergelijk die met de ondertekende checkpoints: noemt de
+    eerste gewijzigde, verwijderde of verplaatste gebeurtenis, inkorting en vervalste checkpoints."""
     report = verify_chain()
-    if report.ok:
-        click.echo(f"OK: {report.message}")
-        return
-    click.echo(f"FOUT: logboek is aangetast: {report.message}", err=True)
-    sys.exit(1)
+    if not report.ok:
+        click.echo(f"FOUT: logboek is aangetast: {report.message}", err=True)
+        sys.exit(1)
+    problems = checkpoints.verify_checkpoints(report)
+    if problems:
+        for problem in problems:
+            click.echo(f"FOUT: {problem}", err=True)
+        sys.exit(1)
+    count = len(checkpoints.load_checkpoints())
+    keyed = audit.chain_keys()
+    click.echo(f"OK: {report.message}; {count} checkpoint(s) kloppen"
+               + (f"; met sleutel vanaf gebeurtenis {keyed[0][0]}" if keyed else "; LET OP: keten nog zonder sleutel "
+                  "(integrity-tool audit key)"))
+
+
+@audit_group.command("checkpoint")
+@with_appcontext
+def audit_checkpoint():
+    """Schrijf een ondertekende checkpoint van het logboek buiten de database (dagelijks via cron)."""
+    try:
+        path = checkpoints.write_checkpoint()
+    except checkpoints.CheckpointError as exc:
+        fail(exc.message)
+    click.echo(f"Checkpoint geschreven: {path}")
+
+
+@audit_group.command("key")
+@with_appcontext
+def audit_key():
+    """Maak de sleutel van de logboekketen aan, of roteer hem: nieuwe gebeurtenissen krijgen de nieuwe sleutel."""
+    try:
+        first = audit.add_chain_key()
+    except ValueError as exc:
+        fail(str(exc))
+    click.echo(f"Sleutel toegevoegd in {audit.key_file()}: geldt vanaf gebeurtenis {first}. "
+               "Maak daarna een checkpoint: integrity-tool audit checkpoint")
 
 
 @click.command("purge")

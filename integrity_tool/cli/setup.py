@@ -8,6 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .. import audit
 from ..config import instance_path
 from ..models import Organisation, db
 from ..services import demo, orgsetup, users
@@ -25,6 +26,9 @@ def init_command():
     with app.app_context():
         upgrade_database()
         orgsetup.ensure_all_org_keys()
+        if not audit.chain_keys():  # a new installation, or an upgrade from before the keyed chain
+            first = audit.add_chain_key()
+            created.append(f"keys/audit-chain.keys (logboekketen met sleutel vanaf gebeurtenis {first})")
     click.echo(f"Instance: {path}")
     for item in created:
         click.echo(f"  aangemaakt: {item}")

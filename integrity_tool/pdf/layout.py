@@ -19,6 +19,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Paragraph as _RLParagraph
 
 from . import styles as S
+from .i18n import _, pdf_lang
 from .text import clean, esc, fits_main_font, one_line, plain
 
 
@@ -81,7 +82,7 @@ def canvas_maker(meta: DocMeta):
     class ReportCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             kwargs["invariant"] = 1  # deterministic /ID and no wall-clock dates
-            kwargs["lang"] = "nl-NL"
+            kwargs["lang"] = pdf_lang()
             kwargs["initialFontName"] = S.FONT
             super().__init__(*args, **kwargs)
             info = _Info()
@@ -93,7 +94,7 @@ def canvas_maker(meta: DocMeta):
             self.setSubject(one_line(meta.subject, 300))
             self.setCreator("integrity_tool")
             self.setProducer("integrity_tool (ReportLab)")
-            self.setKeywords(one_line(f"risicoanalyse integriteit, {meta.document_number}", 200))
+            self.setKeywords(one_line(f"{_('risicoanalyse integriteit')}, {meta.document_number}", 200))
             self._pages: list[dict] = []
 
         def showPage(self):
@@ -125,7 +126,7 @@ def _furniture(c: Canvas, meta: DocMeta, total: int) -> None:
     if meta.confidential:
         c.setFillColor(S.CONFIDENTIAL)
         c.setFont(S.FONT_BOLD, 9)
-        c.drawRightString(w - S.MARGIN_RIGHT, top, "VERTROUWELIJK")
+        c.drawRightString(w - S.MARGIN_RIGHT, top, _("VERTROUWELIJK"))
     c.setStrokeColor(S.RULE)
     c.setLineWidth(0.6)
     c.line(S.MARGIN_LEFT, top - 17, w - S.MARGIN_RIGHT, top - 17)
@@ -133,14 +134,14 @@ def _furniture(c: Canvas, meta: DocMeta, total: int) -> None:
     c.line(S.MARGIN_LEFT, bottom + 10, w - S.MARGIN_RIGHT, bottom + 10)
     c.setFont(S.FONT, 7.5)
     c.setFillColor(S.MUTED)
-    c.drawString(S.MARGIN_LEFT, bottom, f"Documentnummer {plain(meta.document_number, 40)}")
+    c.drawString(S.MARGIN_LEFT, bottom, _("Documentnummer %(number)s", number=plain(meta.document_number, 40)))
     if meta.confidential:
         c.setFillColor(S.CONFIDENTIAL)
         c.setFont(S.FONT_BOLD, 7.5)
-        c.drawCentredString(w / 2, bottom, "VERTROUWELIJK")
+        c.drawCentredString(w / 2, bottom, _("VERTROUWELIJK"))
         c.setFont(S.FONT, 7.5)
         c.setFillColor(S.MUTED)
-    c.drawRightString(w - S.MARGIN_RIGHT, bottom, f"pagina {page} van {total}")
+    c.drawRightString(w - S.MARGIN_RIGHT, bottom, _("pagina %(page)s van %(total)s", page=page, total=total))
     c.restoreState()
 
 
@@ -154,8 +155,8 @@ class ReportDoc(BaseDocTemplate):
             topMargin=S.MARGIN_TOP, bottomMargin=S.MARGIN_BOTTOM,
             title=one_line(meta.title, 200), author=one_line(meta.author, 200),
             subject=one_line(meta.subject, 300), creator="integrity_tool",
-            invariant=1, lang="nl-NL", initialFontName=S.FONT,
-            keywords=[one_line(meta.document_number, 64), "risicoanalyse integriteit"],
+            invariant=1, lang=pdf_lang(), initialFontName=S.FONT,
+            keywords=[one_line(meta.document_number, 64), _("risicoanalyse integriteit")],
             producer="integrity_tool (ReportLab)",
         )
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
@@ -492,9 +493,9 @@ def url_lines(url: str, width: float, font: str, size: float) -> str:
 
 
 def verify_text(d) -> str:
-    return ("Controleer de echtheid: scan de QR-code of ga naar"
-            f"{URL_MARK if d.verify_url else ' het verificatieadres'}(documentnummer "
-            f"{esc(plain(d.document_number, 60))}).")
+    return (_("Controleer de echtheid: scan de QR-code of ga naar")
+            + (URL_MARK if d.verify_url else _(" het verificatieadres"))
+            + _("(documentnummer %(number)s).", number=esc(plain(d.document_number, 60))))
 
 
 def build(story, meta: DocMeta) -> bytes:

@@ -134,12 +134,16 @@ def plain(value: object, limit: int | None = None) -> str:
 
 
 def nl_date(d: date | datetime | None, empty: str = "—") -> str:
-    """'3 maart 2026' (timestamps in Europe/Amsterdam time)."""
-    return format_date_long(d, empty)
+    """'3 maart 2026' ('3 March 2026' in an English report; timestamps in Europe/Amsterdam time)."""
+    from .i18n import current
+
+    return format_date_long(d, empty, current())
 
 
 def nl_datetime(dt: datetime | None, empty: str = "—") -> str:
     """'3 maart 2026 om 14:05' in Europe/Amsterdam time."""
     if not isinstance(dt, datetime):
-        return format_date_long(dt, empty)
-    return f"{format_date_long(dt)} om {to_local(dt):%H:%M}"
+        return nl_date(dt, empty)
+    from .i18n import is_english
+
+    return f"{nl_date(dt)} {'at' if is_english() else 'om'} {to_local(dt):%H:%M}"

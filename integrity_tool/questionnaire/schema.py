@@ -22,7 +22,7 @@ KINDS = ("gemeente", "provincie", "waterschap", "kabinetsformatie")
 # Defined once here (the definition language) and imported everywhere. The members are StrEnums: they
 # equal, hash and render as their value, so the YAML, the JSON snapshots and the database keep the
 # plain strings. Labels are Dutch source text; pages show them with ``_()`` (the English catalogue
-# has them: constants named *_LABELS are extracted by web/i18n_strings.py); the PDFs are Dutch.
+# has them: constants named *_LABELS are extracted by web/i18n_strings.py); the PDFs translate them in the report's own language (pdf/i18n.py).
 
 class _Vocabulary(StrEnum):
     @classmethod

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..textcheck import text_error
 from .model import Question
 
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -34,6 +35,9 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def _text(q: Question, value: Any) -> str | None:
     if not isinstance(value, str):
         return "Vul tekst in."
+    control = text_error(value)
+    if control:
+        return control
     if q.min_length is not None and len(value) < q.min_length:
         return f"Gebruik minstens {q.min_length} tekens."
     if q.max_length is not None and len(value) > q.max_length:
@@ -212,12 +216,17 @@ def format_date(value: Any, empty: str = "") -> str:
     return f"{d.day:02d}-{d.month:02d}-{d.year}" if d else str(value)
 
 
-def format_date_long(value: Any, empty: str = "") -> str:
-    """"3 maart 2026" (timestamps in local time); ``empty`` for None."""
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+
+
+def format_date_long(value: Any, empty: str = "", lang: str | None = None) -> str:
+    """"3 maart 2026" ("3 March 2026" for ``lang`` "en"; timestamps in local time); ``empty`` for None."""
     if value is None or value == "":
         return empty
     d = _as_date(value)
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}" if d else str(value)
+    months = _MONTHS_EN if lang and str(lang).startswith("en") else _MONTHS
+    return f"{d.day} {months[d.month - 1]} {d.year}" if d else str(value)
 
 
 def format_datetime(value: Any, empty: str = "", *, seconds: bool = False) -> str:

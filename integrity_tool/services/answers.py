@@ -16,6 +16,7 @@ from .. import audit
 from ..models import Dossier, User, db, utcnow
 from ..questionnaire import (Question, Questionnaire, Section, missing_required, prune_hidden, section_complete,
                              visible_questions)
+from ..textcheck import bounded_int, text_error
 from . import workflow
 from .errors import Conflict, InvalidInput, NotFound, StateError
 from .snapshot import require_questionnaire
@@ -126,10 +127,9 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
     Returns the answers as stored (hidden ones pruned).
     """
     ensure_editable(candidate, dossier)
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise Conflict(CONFLICT_MESSAGE) from None
+    expected = bounded_int(expected_version)
+    if expected is None:  # missing, text or out of range (a tampered form): stale, never a database error
+        raise Conflict(CONFLICT_MESSAGE)
     questionnaire = questionnaire or candidate_questionnaire(dossier)
     pruned = prune_hidden(questionnaire, answers)
     prog = progress(questionnaire, pruned)
@@ -150,6 +150,20 @@ def _write(candidate: User, dossier: Dossier, answers: dict, expected_version: i
     audit.record("antwoorden.opgeslagen", actor=candidate, dossier=dossier, ip=ip, onderdeel=section_id, **detail)
     db.session.commit()  # expires ``dossier``: it reloads (once) only if the caller reads it again
     return pruned
+
+
+def _refuse_control_chars(value) -> None:
+    """Every stored answer text passes the one check in ``textcheck`` (the forms check it too)."""
+    if isinstance(value, str):
+        message = text_error(value)
+        if message:
+            raise InvalidInput(message)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_control_chars(item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_control_chars(item)
 
 
 def with_page(section: Section, stored: dict | None, values: dict) -> dict:
@@ -192,6 +206,7 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     they are repeats (those are edited item by item). Hidden answers are pruned. Pass
     ``questionnaire`` when the caller already resolved it (``candidate_questionnaire``).
     """
+    _refuse_control_chars(values)
     questionnaire = questionnaire or candidate_questionnaire(dossier)
     target = section(questionnaire, section_id)
     stored = _write(candidate, dossier, with_page(target, dossier.answers, values), expected_version,
@@ -200,7 +215,7 @@ def save_section(candidate: User, dossier: Dossier, section_id: str, values: dic
     position = ids.index(target.id)
     return SaveOutcome(missing=tuple(missing_required(questionnaire, target, stored)),
                        next_section_id=ids[position + 1] if position + 1 < len(ids) else None,
-                       visible=visible_ids(questionnaire, target, stored), version=int(expected_version) + 1)
+                       visible=visible_ids(questionnaire, target, stored), version=bounded_int(expected_version) + 1)
 
 
 def _items(dossier: Dossier, repeat: Question) -> list[dict]:
@@ -211,6 +226,7 @@ def _items(dossier: Dossier, repeat: Question) -> list[dict]:
 def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str, index: int | None,
               item: dict, expected_version, *, ip: str | None = None) -> int:
     """Add (``index=None``) or replace one item of a repeat question; returns the item's index."""
+    _refuse_control_chars(item)
     questionnaire = candidate_questionnaire(dossier)
     repeat = repeat_question(questionnaire, section_id, repeat_id)
     items = _items(dossier, repeat)

@@ -115,6 +115,9 @@ def create_backup(target: Path) -> dict:
                 tar.add(path, arcname=f"keys/{path.name}")
         if (instance / "config.py").exists():
             tar.add(instance / "config.py", arcname="config.py")
+        from .checkpoints import checkpoint_dir
+        for path in sorted(checkpoint_dir().glob("*")) if checkpoint_dir().is_dir() else []:
+            tar.add(path, arcname=f"audit-checkpoints/{path.name}")  # the chain's anchors travel with it
         for path in sorted((instance / "questionnaires").glob("**/*.yaml")):
             tar.add(path, arcname=f"questionnaires/{path.relative_to(instance / 'questionnaires')}")
     token = Fernet(key).encrypt(buf.getvalue())

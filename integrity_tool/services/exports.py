@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from .. import audit, xlsx
@@ -28,6 +29,12 @@ from .users import slugify
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 DATE_COLUMNS = ("Deadline", "Datum besluit", "Aangemaakt")
+
+
+def N_(text: str) -> str:
+    """Marks a Dutch column header for the catalogue; translated (gettext) when the export is made,
+    so the headers follow the interface language of whoever exports."""
+    return text
 
 
 @dataclass(frozen=True)
@@ -45,23 +52,28 @@ def neutralise(value: Any) -> Any:
 
 
 def _columns(show_counts: bool) -> list[tuple[str, int]]:
-    cols = [("Kandidaat", 28), ("Functie", 22), ("Portefeuille", 28), ("Ronde", 22), ("Status", 22),
-            ("Onderdelen klaar", 10), ("Onderdelen totaal", 10), ("Deadline", 12), ("Deadline verlopen", 10),
-            ("Beoordelaar", 24), ("Rapporten", 20), ("Uitslag benoeming", 16), ("Datum besluit", 12),
-            ("Aangemaakt", 12), ("Dossiernummer", 18)]
+    cols = [(N_("Kandidaat"), 28), (N_("Functie"), 22), (N_("Portefeuille"), 28), (N_("Ronde"), 22),
+            (N_("Status"), 22), (N_("Onderdelen klaar"), 10), (N_("Onderdelen totaal"), 10), (N_("Deadline"), 12),
+            (N_("Deadline verlopen"), 10), (N_("Beoordelaar"), 24), (N_("Rapporten"), 20),
+            (N_("Uitslag benoeming"), 16), (N_("Datum besluit"), 12), (N_("Aangemaakt"), 12),
+            (N_("Dossiernummer"), 18)]
     if show_counts:
         cols += [(level.label, 12 if level == Level.aandachtspunt else 10) for level in Level]
-    return cols
+    return [(gettext(label), width) for label, width in cols]
 
 
 def _values(row: overview.Row, show_counts: bool) -> list[Any]:
-    values = [row.candidate, row.function_title, row.portfolio or "", row.round_name or "", row.status_label,
-              row.progress_done, row.progress_total, row.deadline, "Ja" if row.overdue else "Nee",
-              row.reviewer or "", row.reports_label, row.result_label, row.appointment_decided_at,
+    values = [row.candidate, row.function_title, row.portfolio or "", row.round_name or "", gettext(row.status_label),
+              row.progress_done, row.progress_total, row.deadline, gettext("Ja") if row.overdue else gettext("Nee"),
+              row.reviewer or "", _tr(row.reports_label), _tr(row.result_label), row.appointment_decided_at,
               to_local(row.created_at).date() if row.created_at else None, row.public_id]
     if show_counts:
         values += list(row.finding_counts or (0, 0, 0))
     return values
+
+
+def _tr(text: str) -> str:
+    return gettext(text) if text else ""
 
 
 def _local_iso(value: datetime) -> str:
@@ -180,7 +192,8 @@ def audit_csv(actor: User, public_id: str) -> Export:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["nummer", "tijdstip (Nederlandse tijd)", "handeling", "door"] + (["details"] if with_detail else []) + ["hash"])
+    writer.writerow([gettext("nummer"), gettext("tijdstip (Nederlandse tijd)"), gettext("handeling"), gettext("door")]
+                    + ([gettext("details")] if with_detail else []) + ["hash"])
     count = 0
     for e in events:
         detail = [json.dumps(e.detail or {}, ensure_ascii=False, sort_keys=True)] if with_detail else []

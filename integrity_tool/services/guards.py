@@ -6,10 +6,11 @@ only an addendum (services.signoff.add_addendum) can add information.
 """
 from __future__ import annotations
 
+from .. import textcheck
 from ..models import Dossier, DossierStatus
 from .errors import InvalidInput, StateError
 
-__all__ = ["FROZEN", "MAX_TEXT", "REVIEWABLE", "clean_text", "ensure_not_frozen", "ensure_reviewable"]
+__all__ = ["FROZEN", "MAX_TEXT", "REVIEWABLE", "clean_line", "clean_text", "ensure_not_frozen", "ensure_reviewable"]
 
 S = DossierStatus
 FROZEN = (S.afgerond, S.ingetrokken)
@@ -18,12 +19,36 @@ MAX_TEXT = 10_000
 
 
 def clean_text(value: str | None, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    """Multi-line free text (comments, justifications, measure texts, conclusions): trimmed, CRLF -> LF,
+    required if asked, at most ``limit`` characters, no control characters other than tab and newline
+    (the one check in ``textcheck``)."""
     text = (value or "").replace("\r\n", "\n").strip()
     if required and not text:
         raise InvalidInput(f"Vul {what} in.")
     if len(text) > limit:
         raise InvalidInput(f"{what[0].upper()}{what[1:]} is te lang (maximaal {limit} tekens).")
+    if textcheck.has_control_chars(text, multiline=True):
+        raise InvalidInput(f"{what[0].upper()}{what[1:]}: {_lower_first(textcheck.CONTROL_MESSAGE)}")
     return text
+
+
+def clean_line(value: str | None, what: str, *, required: bool = True, limit: int = 200) -> str:
+    """One line of text (a name, a title): control characters are refused (not silently dropped; a tab
+    counts as a space and a trailing newline is trimmed), runs of spaces are collapsed; required if
+    asked, at most ``limit`` characters."""
+    raw = value or ""
+    if textcheck.has_control_chars(raw.replace("\t", " ").strip("\r\n")):
+        raise InvalidInput(f"{what[0].upper()}{what[1:]}: {_lower_first(textcheck.LINE_MESSAGE)}")
+    text = " ".join(raw.split())
+    if required and not text:
+        raise InvalidInput(f"Vul {what} in.")
+    if len(text) > limit:
+        raise InvalidInput(f"{what[0].upper()}{what[1:]} mag hoogstens {limit} tekens hebben.")
+    return text
+
+
+def _lower_first(message: str) -> str:
+    return message[0].lower() + message[1:]
 
 
 def ensure_not_frozen(dossier: Dossier) -> None:

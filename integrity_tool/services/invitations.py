@@ -17,6 +17,7 @@ from ..models import Dossier, DossierStatus, Invitation, Role, Round, User, db, 
 from . import notify, rounds, runtime, scoping, users
 from .dossiers import create_dossier
 from .errors import DomainError, InvalidInput, NotFound, StateError
+from .guards import clean_line
 
 MANAGERS = (Role.griffier,)
 MAX_DEADLINE_DAYS = 366
@@ -57,12 +58,7 @@ def rounds_for(griffier: User) -> list[Round]:
 
 
 def _clean(value: str | None, what: str, limit: int, *, required: bool = True) -> str | None:
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise InvalidInput(f"Vul {what} in.")
-    if len(text) > limit:
-        raise InvalidInput(f"{what[0].upper()}{what[1:]} mag hoogstens {limit} tekens hebben.")
-    return text or None
+    return clean_line(value, what, required=required, limit=limit) or None
 
 
 def _send(user: User, dossier: Dossier, token: str | None, expires: datetime | None) -> None:

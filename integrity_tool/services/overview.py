@@ -118,12 +118,16 @@ class Row:
     @property
     def reports_label(self) -> str:
         if {"vertrouwelijk", "samenvatting"} <= self.reports:
-            return "Beide rapporten"
+            return REPORT_SET_LABELS["both"]
         if "samenvatting" in self.reports:
-            return "Samenvatting"
+            return REPORT_SET_LABELS["samenvatting"]
         if "vertrouwelijk" in self.reports:
-            return "Vertrouwelijk rapport"
+            return REPORT_SET_LABELS["vertrouwelijk"]
         return ""
+
+
+REPORT_SET_LABELS = {"both": "Beide rapporten", "samenvatting": "Samenvatting",
+                     "vertrouwelijk": "Vertrouwelijk rapport"}
 
 
 @dataclass

@@ -22,13 +22,28 @@ from . import notify, orgsetup, runtime, scoping, snapshot
 from .errors import NotFound
 
 KINDS = {"vertrouwelijk": "V", "samenvatting": "S"}
-DOC_NUMBER = re.compile(r"^RI-\d{4}-\d{6,}-[VS]$")
+# An English version of a report is stored as kind "<kind>-en" with document number "...-VE"/"-SE".
+ENGLISH = "-en"
+DOC_NUMBER = re.compile(r"^RI-\d{4}-\d{6,}-[VS]E?$")
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-def document_number(dossier: Dossier, kind: str) -> str:
+def document_number(dossier: Dossier, kind: str, lang: str = "nl") -> str:
     year = (dossier.signed_off_at or dossier.created_at or datetime.now()).year
-    return f"RI-{year}-{dossier.id:06d}-{KINDS[kind]}"
+    return f"RI-{year}-{dossier.id:06d}-{KINDS[kind]}" + ("E" if lang == "en" else "")
+
+
+def stored_kind(kind: str, lang: str = "nl") -> str:
+    """The Report.kind of ``kind`` in ``lang``: "vertrouwelijk" / "vertrouwelijk-en"."""
+    return kind + (ENGLISH if lang == "en" else "")
+
+
+def english_wanted(dossier: Dossier) -> bool:
+    """English versions are made (and signed) at sign-off when a reader of the reports uses English:
+    the candidate (their copy) or the signing reviewer. The summary for the raad stays Dutch by
+    default; the English one is there for an English-speaking reader."""
+    people = (dossier.candidate, dossier.signed_off_by or dossier.reviewer)
+    return any(p is not None and (p.language or "nl").startswith("en") for p in people)
 
 
 def _utc(dt: datetime | None) -> datetime | None:
@@ -37,7 +52,7 @@ def _utc(dt: datetime | None) -> datetime | None:
 
 # --- view-model -----------------------------------------------------------------------------------
 
-def _sections(questionnaire, answers: dict):
+def _sections(questionnaire, answers: dict, lang: str = "nl"):
     from ..pdf import AnswerRow, RepeatTable, SectionView
     from ..questionnaire import display_value, prune_hidden
 
@@ -53,16 +68,17 @@ def _sections(questionnaire, answers: dict):
                 items = [item for item in value if isinstance(item, dict)]
                 # Columns nobody answered (e.g. optional or hidden sub-questions) only narrow the table.
                 subs = [s for s in q.questions if any(item.get(s.id) not in (None, "", []) for item in items)]
-                repeats.append(RepeatTable(q.label, tuple(s.label for s in subs), tuple(
-                    tuple(display_value(s, item.get(s.id)) for s in subs) for item in items)))
+                repeats.append(RepeatTable(q.localized_label(lang), tuple(s.localized_label(lang) for s in subs), tuple(
+                    tuple(display_value(s, item.get(s.id), lang) for s in subs) for item in items)))
             else:
-                rows.append(AnswerRow(q.label, display_value(q, value)))
+                rows.append(AnswerRow(q.localized_label(lang), display_value(q, value, lang)))
         if rows or repeats:
-            out.append(SectionView(section.title, tuple(rows), tuple(repeats)))
+            out.append(SectionView(section.localized_title(lang), tuple(rows), tuple(repeats)))
     return tuple(out)
 
 
-def public_nevenfuncties(questionnaire, answers: dict) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+def public_nevenfuncties(questionnaire, answers: dict,
+                         lang: str = "nl") -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """Headers and rows of the public fields (``public: true``) of the nevenfuncties repeat."""
     from ..questionnaire import display_value, prune_hidden
 
@@ -71,50 +87,56 @@ def public_nevenfuncties(questionnaire, answers: dict) -> tuple[tuple[str, ...],
     subs = [s for s in q.questions if s.public] if q is not None and q.type == "repeat" else []
     if not subs:
         return ("Nevenfunctie",), ()
-    rows = tuple(tuple(display_value(s, item.get(s.id)) for s in subs)
+    rows = tuple(tuple(display_value(s, item.get(s.id), lang) for s in subs)
                  for item in pruned.get(q.id) or [] if isinstance(item, dict))
-    return tuple(s.label for s in subs), rows
+    return tuple(s.localized_label(lang) for s in subs), rows
 
 
-def build_report_data(dossier: Dossier, kind: str):
-    """The renderer's view-model from the signed-off snapshot. The summary gets only public data."""
+def build_report_data(dossier: Dossier, kind: str, lang: str = "nl"):
+    """The renderer's view-model from the signed-off snapshot, in ``lang`` (the questionnaire's
+    texts in English only when it has them). The summary gets only public data."""
     from ..pdf import ClarificationView, CommentView, FindingView, MeasureView, ReportData
+    from . import measures as measures_service
 
-    snap = snapshot.latest(dossier)
+    lang = "en" if lang == "en" else "nl"
+    snap = snapshot.latest(dossier, lang=lang)
     sub, questionnaire, answers = snap.submission, snap.questionnaire, snap.answers
+    qlang = questionnaire.content_language(lang) if questionnaire is not None else lang
     org = dossier.organisation
     labels = dict(org.labels)
     measures = [m for m in db.session.scalars(select(MeasureAgreement).where(MeasureAgreement.dossier_id == dossier.id)
                                               .order_by(MeasureAgreement.due_date, MeasureAgreement.id))]
     if kind == "samenvatting":
         measures = [m for m in measures if m.mentionable and m.status == MeasureStatus.geaccepteerd]
-    measure_views = tuple(MeasureView(m.title, m.description if kind == "vertrouwelijk" else "", m.owner_label,
-                                      m.due_date, bool(m.mentionable), _status_label(m), _utc(m.accepted_at),
-                                      subject=m.subject or "")
+    texts = {m.id: measures_service.localized(m, lang) for m in measures}
+    measure_views = tuple(MeasureView(texts[m.id][0], texts[m.id][1] if kind == "vertrouwelijk" else "",
+                                      m.owner_label, m.due_date, bool(m.mentionable), _status_label(m),
+                                      _utc(m.accepted_at), subject=m.subject or "")
                           for m in measures)
     talks = snapshot.gesprekken(dossier)
     common = dict(
-        document_number=document_number(dossier, kind), organisation_name=org.name,
+        document_number=document_number(dossier, kind, lang), organisation_name=org.name,
         organisation_kind=org.kind.value, labels=labels, candidate_name=dossier.candidate.name,
         function_title=dossier.function_title, portfolio=dossier.portfolio or "",
-        questionnaire_title=questionnaire.title if questionnaire else dossier.questionnaire_id,
+        questionnaire_title=questionnaire.localized_title(qlang) if questionnaire else dossier.questionnaire_id,
         questionnaire_version=dossier.questionnaire_version, questionnaire_hash=dossier.questionnaire_hash,
         submitted_at=_utc(sub.created_at if sub else dossier.submitted_at),
         gesprek_at=talks[-1].held_on if talks else None, signed_off_at=_utc(dossier.signed_off_at),
         reviewer_name=dossier.signed_off_by.name if dossier.signed_off_by else "",
         outcome=dossier.outcome or "", outcome_label=outcome_label(dossier.outcome),
         conclusion=dossier.conclusion or "", measures=measure_views,
-        verify_url=notify.link("public.landing", document_number=document_number(dossier, kind)),
+        verify_url=notify.link("public.landing", document_number=document_number(dossier, kind, lang)),
+        language=lang,
     )
     if kind == "samenvatting":
-        headers, rows = public_nevenfuncties(questionnaire, answers) if questionnaire else (("Nevenfunctie",), ())
+        headers, rows = public_nevenfuncties(questionnaire, answers, qlang) if questionnaire else (("Nevenfunctie",), ())
         return ReportData(**common, public_nevenfuncties=rows, public_nevenfunctie_headers=headers)
     comments = snap.comments
     findings = tuple(_finding_view(item, FindingView, CommentView) for item in snap.findings)
-    general = tuple(CommentView(c.author.name, _utc(c.created_at), _target_label(target, questionnaire), c.body)
+    general = tuple(CommentView(c.author.name, _utc(c.created_at), _target_label(target, questionnaire, qlang), c.body)
                     for target, items in comments.items() if target.startswith("question:") for c in items)
     return ReportData(
-        **common, findings=findings, sections=_sections(questionnaire, answers) if questionnaire else (),
+        **common, findings=findings, sections=_sections(questionnaire, answers, qlang) if questionnaire else (),
         clarifications=tuple(ClarificationView(_utc(c.created_at), c.question, _utc(c.answered_at), c.response or "")
                              for c in snapshot.clarifications(dossier)),
         comments=general, declaration_name=(sub.declaration_name or "") if sub else "",
@@ -130,10 +152,10 @@ def _status_label(m: MeasureAgreement) -> str:
     return MEASURE_STATUS_LABELS.get(m.status, "").lower()
 
 
-def _target_label(target: str, questionnaire) -> str:
+def _target_label(target: str, questionnaire, lang: str = "nl") -> str:
     qid = target.partition(":")[2]
     try:
-        return questionnaire.question(qid).label if questionnaire else qid
+        return questionnaire.question(qid).localized_label(lang) if questionnaire else qid
     except KeyError:
         return qid
 
@@ -153,17 +175,20 @@ def _finding_view(item, FindingView, CommentView):
 
 # --- render, sign, store ------------------------------------------------------------------------
 
-def _sign_job(dossier: Dossier, kind: str):
+def _sign_job(dossier: Dossier, kind: str, lang: str = "nl"):
+    from ..pdf.i18n import _, language
     from ..render_pool import SignJob
 
     org = dossier.organisation
     configured = runtime.config("SIGNING_P12")
     p12 = Path(configured) if configured else orgsetup.ensure_org_keys(org).p12_path
-    reason = ("Vertrouwelijk rapport" if kind == "vertrouwelijk" else org.labels["summary_title"]) + \
-        " risicoanalyse integriteit"
-    return SignJob(kind=kind, data=build_report_data(dossier, kind), p12_path=str(p12),
+    with language(lang):
+        reason = (_("Vertrouwelijk rapport") if kind == "vertrouwelijk" else _(org.labels["summary_title"])) + \
+            " " + _("risicoanalyse integriteit")
+        title = _(org.labels["reviewer_title"])
+    return SignJob(kind=kind, data=build_report_data(dossier, kind, lang), p12_path=str(p12),
                    passphrase=orgsetup.signing_passphrase(),
-                   signer_name=f"{dossier.signed_off_by.name} ({org.labels['reviewer_title']})",
+                   signer_name=f"{dossier.signed_off_by.name} ({title})",
                    reason=reason, location=org.name, timestamp_url=runtime.config("TIMESTAMP_URL"))
 
 
@@ -174,12 +199,15 @@ def render_and_store(dossier: Dossier) -> list[Report]:
     """
     from .. import render_pool
 
-    kinds = list(KINDS)
-    jobs = (_sign_job(dossier, kind) for kind in kinds)  # built one by one, each rendered as soon as built
+    kinds = [(kind, "nl") for kind in KINDS]
+    if english_wanted(dossier):
+        kinds += [(kind, "en") for kind in KINDS]
+    jobs = (_sign_job(dossier, kind, lang) for kind, lang in kinds)  # each rendered as soon as built
     signed_documents = render_pool.run(jobs, int(runtime.config("REPORT_PROCESSES") or 0))
     reports = []
-    for kind, signed in zip(kinds, signed_documents):
-        report = Report(dossier_id=dossier.id, kind=kind, document_number=document_number(dossier, kind),
+    for (kind, lang), signed in zip(kinds, signed_documents):
+        report = Report(dossier_id=dossier.id, kind=stored_kind(kind, lang),
+                        document_number=document_number(dossier, kind, lang),
                         sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed)
         db.session.add(report)
         reports.append(report)
@@ -205,16 +233,27 @@ def reports_of(dossier: Dossier) -> dict[str, Report]:
     return {r.kind: r for r in db.session.scalars(select(Report).where(Report.dossier_id == dossier.id))}
 
 
-def download(user: User, public_id: str, kind: str, *, ip: str | None = None) -> tuple[str, bytes]:
-    """(file name, signed bytes) of a report this user may have; audited. 404 for anything else."""
-    if kind not in KINDS:
+def download(user: User, public_id: str, kind: str, *, ip: str | None = None,
+             lang: str | None = None) -> tuple[str, bytes]:
+    """(file name, signed bytes) of a report this user may have; audited. 404 for anything else.
+
+    ``kind`` "vertrouwelijk"/"samenvatting" gives the version in the reader's ``lang`` when it was
+    made (else the Dutch one); "<kind>-en" / "<kind>-nl" ask for one language explicitly."""
+    base, _dash, forced = kind.rpartition("-") if kind.endswith(("-en", "-nl")) else (kind, "", "")
+    if base not in KINDS:
         raise NotFound()
     dossier = scoping.get_dossier(user, public_id, roles=(Role.reviewer, Role.candidate, Role.griffier))
-    if kind not in allowed_kinds(user, dossier) or dossier.status != DossierStatus.afgerond:
+    if base not in allowed_kinds(user, dossier) or dossier.status != DossierStatus.afgerond:
         raise NotFound()
-    report = reports_of(dossier).get(kind)
+    stored = reports_of(dossier)
+    if forced:
+        report = stored.get(stored_kind(base, forced))
+    else:
+        english = stored.get(stored_kind(base, "en")) if (lang or "").startswith("en") else None
+        report = english or stored.get(base)
     if report is None or report.content is None:
         raise NotFound()
+    kind = base
     audit.record("rapport.gedownload", actor=user, dossier=dossier, ip=ip, soort=kind,
                  documentnummer=report.document_number)
     db.session.commit()

@@ -14,6 +14,7 @@ from ..models import (AppointmentResult, Dossier, DossierKind, DossierStatus, Ro
                       new_public_id)
 from . import runtime, terms
 from .errors import InvalidInput, NotFound, StateError
+from .guards import clean_line
 
 RESULT_LABELS = {
     AppointmentResult.benoemd: "Benoemd",
@@ -31,12 +32,9 @@ def _check_actor(actor: User) -> None:
 
 
 def _clean_name(name: str | None) -> str:
-    name = " ".join((name or "").split())
-    if not name:
+    if not " ".join((name or "").split()):
         raise InvalidInput("Geef de ronde een naam, bijvoorbeeld 'Collegevorming 2026'.")
-    if len(name) > 200:
-        raise InvalidInput("De naam van de ronde mag hoogstens 200 tekens hebben.")
-    return name
+    return clean_line(name, "de naam van de ronde", limit=200)
 
 
 def _check_date(day: date | None) -> None:

@@ -24,6 +24,7 @@ from ..scoring import evaluate
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
 from .errors import InvalidInput, NotFound, StateError
+from .guards import clean_line
 
 
 class Incomplete(InvalidInput):
@@ -124,6 +125,7 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
         raise Incomplete("Nog niet alle vragen zijn beantwoord. Vul eerst de onderdelen in die nog niet klaar zijn.")
     if not confirmed:
         raise NotConfirmed("Vink aan dat u de vragen volledig en naar waarheid heeft beantwoord.")
+    declaration_name = clean_line(declaration_name, "uw naam", required=False, limit=200)
     if not name_matches(declaration_name, candidate.name):
         raise NameMismatch("De naam die u typte is niet gelijk aan uw naam zoals die bij ons bekend is "
                            f"({candidate.name}). Typ uw volledige naam.")
@@ -138,9 +140,9 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
         dossier_id=dossier.id, number=number, questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
         payload={"answers": answers, "findings": result.to_dict(),
-                 "declaration": {"name": declaration_name.strip(), "at": now.isoformat(timespec="seconds"),
+                 "declaration": {"name": declaration_name, "at": now.isoformat(timespec="seconds"),
                                  "ip": ip}},
-        declaration_name=declaration_name.strip(), ip=(ip or "")[:64] or None, created_at=now,
+        declaration_name=declaration_name, ip=(ip or "")[:64] or None, created_at=now,
     )
     db.session.add(submission)
     db.session.flush()

@@ -12,6 +12,7 @@ from .. import audit
 from ..models import (EmailCode, Invitation, Organisation, OrgKind, Role, User, UserSession, db, utcnow)
 from . import runtime
 from .errors import InvalidInput, NotFound, Throttled
+from .guards import clean_line
 from .security import (consume_recovery_code, consume_totp, hash_password, password_problem, token_hash,
                        verify_password)
 
@@ -24,9 +25,9 @@ def slugify(name: str) -> str:
 
 
 def create_organisation(name: str, kind: str, *, actor=None) -> Organisation:
-    name = (name or "").strip()
-    if not name:
+    if not (name or "").strip():
         raise InvalidInput("Geef een naam voor de organisatie.")
+    name = clean_line(name, "de naam van de organisatie", limit=200)
     try:
         org_kind = OrgKind(kind)
     except ValueError:
@@ -66,9 +67,9 @@ def normalise_email(email: str) -> str:
 def new_user(org: Organisation, email: str, name: str, role: str, *, password: str | None = None) -> User:
     """Add a user to the session (no commit). The caller audits and commits."""
     email = normalise_email(email)
-    name = (name or "").strip()
-    if not name:
+    if not (name or "").strip():
         raise InvalidInput("Geef een naam.")
+    name = clean_line(name, "de naam", limit=200)
     try:
         role_enum = Role(role)
     except ValueError:

@@ -96,16 +96,22 @@ def _stamp_safe(s: str, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
-@functools.lru_cache(maxsize=1)
-def _stamp_style():
-    """The visible stamp's style: immutable, built once per process and shared by all signers."""
+_STAMP_TEXT = {
+    "nl": "Digitaal ondertekend door\n%(org)s\nNamens: %(name)s\nTijdstip: %(when)s",
+    "en": "Digitally signed by\n%(org)s\nOn behalf of: %(name)s\nTime: %(when)s",
+}
+
+
+@functools.lru_cache(maxsize=2)
+def _stamp_style(language: str = "nl"):
+    """The visible stamp's style (per language): immutable, built once per process and shared."""
     from pyhanko.pdf_utils.font.basic import SimpleFontEngineFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
 
     return TextStampStyle(
         # People read Dutch local time; the UTC time of the signature itself is shown, labelled, beside it.
-        stamp_text="Digitaal ondertekend door\n%(org)s\nNamens: %(name)s\nTijdstip: %(when)s",
+        stamp_text=_STAMP_TEXT.get(language, _STAMP_TEXT["nl"]),
         timestamp_format="%d-%m-%Y %H:%M:%S %Z",
         text_box_style=TextBoxStyle(font=SimpleFontEngineFactory("Helvetica", 0.5), font_size=8, leading=10),
         border_width=1,
@@ -124,11 +130,13 @@ def sign_pdf(
     timestamp_url: str | None = None,
     field_name: str = SIGNATURE_FIELD_NAME,
     box: tuple[int, int, int, int] | None = None,
+    language: str = "nl",
 ) -> bytes:
-    """Certify ``pdf_bytes`` (PAdES, SHA-256, DocMDP no changes) and return the signed bytes."""
+    """Certify ``pdf_bytes`` (PAdES, SHA-256, DocMDP no changes) and return the signed bytes;
+    the visible stamp in ``language`` ("nl" or "en")."""
     signer = _load_signer(Path(p12_path), passphrase)
     return _sign_with(signer, pdf_bytes, signer_name=signer_name, reason=reason, location=location,
-                      timestamp_url=timestamp_url, field_name=field_name, box=box)
+                      timestamp_url=timestamp_url, field_name=field_name, box=box, language=language)
 
 
 def _stamp_time(now: _dt.datetime | None = None) -> str:
@@ -140,7 +148,7 @@ def _stamp_time(now: _dt.datetime | None = None) -> str:
 
 def _sign_with(signer, pdf_bytes: bytes, *, signer_name: str, reason: str, location: str,
                timestamp_url: str | None = None, field_name: str = SIGNATURE_FIELD_NAME,
-               box: tuple[int, int, int, int] | None = None) -> bytes:
+               box: tuple[int, int, int, int] | None = None, language: str = "nl") -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import MDPPerm, SigFieldSpec
@@ -158,7 +166,7 @@ def _sign_with(signer, pdf_bytes: bytes, *, signer_name: str, reason: str, locat
     spec = SigFieldSpec(sig_field_name=field_name, on_page=-1, box=box)
     pdf_signer = signers.PdfSigner(
         meta, signer=signer, timestamper=_timestamper(timestamp_url) if timestamp_url else None,
-        stamp_style=_stamp_style(), new_field_spec=spec,
+        stamp_style=_stamp_style(language), new_field_spec=spec,
     )
     cn = signer.signing_cert.subject.native.get("organization_name") or ""
     # Without a timestamp the CMS size is bounded by the certificates plus a few hundred bytes of

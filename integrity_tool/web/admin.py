@@ -1,7 +1,7 @@
-"""The organisation administrator: users and organisation settings."""
+"""The organisation administrator: users and organisation settings; the audit checkpoints (also for the griffier)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, StopValidatio
 from .. import audit
 from ..models import Organisation, Role, User, db
 from ..questionnaire.facts import DOMAINS
-from ..services import notify
+from ..services import checkpoints, notify
 from ..services import profile as profile_service
 from .hooks import client_ip, role_required
 
@@ -119,6 +119,21 @@ def home():
                            turn_kinds=notify.TURN_KINDS), (400 if form.errors else 200)
 
 
+@bp.route("/logboek-checkpoints")
+@role_required(*checkpoints.VIEWERS)
+def audit_checkpoints():
+    """The signed checkpoints of the audit chain, for a reviewer or auditor (viewing is audited)."""
+    history = checkpoints.history_for(current_user, ip=client_ip())
+    return render_template("admin/checkpoints.html", history=list(reversed(history)))
+
+
+@bp.route("/logboek-checkpoints/download")
+@role_required(*checkpoints.VIEWERS)
+def audit_checkpoints_download():
+    history = checkpoints.history_for(current_user, download=True, ip=client_ip())
+    return Response(checkpoints.download_bundle(history), mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=logboek-checkpoints.json",
+                             "Cache-Control": "no-store"})
 # --- organisation profile (the fact rules compare a candidate's facts with it) ---------------------
 
 _TEXT = [Length(max=20_000, message=_l("Deze lijst is te lang (maximaal 20.000 tekens)."))]

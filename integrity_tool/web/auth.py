@@ -16,6 +16,7 @@ from .. import audit
 from ..models import User, db
 from ..services import security, users
 from ..services.errors import InvalidInput, Throttled
+from ..textcheck import has_control_chars
 from .forms import ActionForm, CodeForm, LoginForm, PasswordChangeForm
 from .hooks import client_ip, start_page_for
 
@@ -25,8 +26,11 @@ PENDING_SECONDS = 300
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only local absolute paths: no scheme, no host, no '//' or backslash tricks."""
+    """Only local absolute paths: no scheme, no host, no '//' or backslash tricks, no control characters
+    (a CR/LF would make Werkzeug refuse the Location header and turn a log-in into a 500)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if has_control_chars(target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

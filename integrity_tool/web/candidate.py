@@ -255,13 +255,13 @@ def item_add(public_id: str, section_id: str, repeat_id: str):
     return _item_view(public_id, section_id, repeat_id, None)
 
 
-@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int:number>", methods=["GET", "POST"])
+@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int(max=99999):number>", methods=["GET", "POST"])
 @role_required(Role.candidate)
 def item_edit(public_id: str, section_id: str, repeat_id: str, number: int):
     return _item_view(public_id, section_id, repeat_id, number)
 
 
-@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int:number>/verwijderen",
+@bp.route("/dossier/<public_id>/onderdeel/<section_id>/<repeat_id>/<int(max=99999):number>/verwijderen",
           methods=["GET", "POST"])
 @role_required(Role.candidate)
 def item_remove(public_id: str, section_id: str, repeat_id: str, number: int):

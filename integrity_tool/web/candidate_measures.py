@@ -3,6 +3,7 @@ proposed measures, reporting completion during the term, and downloading the con
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -101,5 +102,6 @@ def answer(public_id: str):
 @bp.route("/rapport/<public_id>")
 @role_required(Role.candidate)
 def download(public_id: str):
-    filename, content = reports.download(current_user, public_id, "vertrouwelijk", ip=client_ip())
+    filename, content = reports.download(current_user, public_id, "vertrouwelijk", ip=client_ip(),
+                                         lang=str(get_locale() or "nl"))
     return pdf_response(filename, content)

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DecimalField, EmailField, Field, HiddenField, IntegerField, RadioField, SelectMultipleField,
+from wtforms import (DecimalField, EmailField, Field, IntegerField, RadioField, SelectMultipleField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, Length, Optional, Regexp
@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..questionnaire import Question, validate_value
 from ..questionnaire.values import format_date, format_money, parse_amount, parse_date
+from .forms import BoundedIntegerHiddenField, NoControlChars
 
 YES, NO = "ja", "nee"
 
@@ -100,7 +101,7 @@ class MultiCheckboxField(SelectMultipleField):
 class AnswerForm(FlaskForm):
     """Base class: every answer form carries the dossier version it was rendered from."""
 
-    version = HiddenField()
+    version = BoundedIntegerHiddenField()
 
     def answer_fields(self):
         return [f for f in self if f.name not in ("version", "csrf_token")]
@@ -120,6 +121,7 @@ def _field_for(q: Question, lang: str) -> Field:
         return MultiCheckboxField(label, choices=[SelectChoice(o.value, o.localized_label(lang)) for o in q.options],
                                   validate_choice=False)
     if t in ("text", "textarea", "email"):
+        validators.append(NoControlChars())
         if q.max_length or q.min_length:
             validators.append(Length(min=q.min_length or -1, max=q.max_length or -1,
                                      message=_l("Gebruik hoogstens %(max)d tekens; u heeft er nu %(length)d.")

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, Response, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import login_manager
@@ -63,6 +63,16 @@ def init_app(app: Flask) -> None:
         if exc.code in MESSAGES:
             return render_error(exc.code)
         return exc
+
+    @app.errorhandler(DataError)
+    def bad_data(exc):
+        # A value the database refuses (out of range, wrong type, NUL): caused by input, not by an
+        # outage, so it is a 400 with a message, never the "database down" page. The forms bound
+        # their numbers (textcheck.bounded_int); this is the net under them.
+        db.session.rollback()
+        log.warning("database refused a value: %s", exc.__class__.__name__)
+        return render_error(400, "Een van de ingevulde waarden kan niet worden opgeslagen (bijvoorbeeld een te "
+                                 "groot getal). Er is niets gewijzigd. Controleer uw invoer en probeer het opnieuw.")
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -13,7 +13,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..questionnaire import display_value
 from ..models import (MEASURE_STATUS_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
@@ -22,6 +22,7 @@ from ..questionnaire import LEVEL_LABELS, OUTCOME_LABELS, Level, MeasureOwner, O
 from ..services import (guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, terms,
                         timeline)
 from ..services.errors import InvalidInput
+from ..textcheck import MAX_DB_INT
 from .forms import ActionForm
 from .hooks import client_ip, role_required
 
@@ -84,7 +85,7 @@ class ConclusionForm(FlaskForm):
 
 
 class SignOffForm(FlaskForm):
-    version = IntegerField(validators=[Optional()])
+    version = IntegerField(validators=[Optional(), NumberRange(0, MAX_DB_INT)])
     code = StringField(_l("Code uit uw authenticator-app"), validators=[DataRequired(_l("Vul de code in.")), Length(max=20)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     submit = SubmitField(_l("Ondertekenen en afronden"))
@@ -378,7 +379,7 @@ def addendum(public_id: str):
 @bp.route("/dossier/<public_id>/rapport/<kind>")
 @role_required(Role.reviewer, Role.griffier)
 def download(public_id: str, kind: str):
-    filename, content = reports.download(current_user, public_id, kind, ip=client_ip())
+    filename, content = reports.download(current_user, public_id, kind, ip=client_ip(), lang=_lang())
     return pdf_response(filename, content)
 
 

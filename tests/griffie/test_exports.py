@@ -142,6 +142,18 @@ def test_audit_trail_csv(griffie_client, griffier, org, app_ctx):
     assert "details" in rows[0]
 
 
+def test_export_headers_and_labels_follow_the_interface_language(griffie_client, griffier, org, reviewer, app_ctx):
+    _seed(org, reviewer)
+    griffie_client.post("/taal/en", data={})
+    rows = list(csv.reader(io.StringIO(griffie_client.get("/griffie/export.csv").data.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Candidate", "Position", "Portfolio", "Round", "Status"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["'" + EVIL][8] == "Yes" and by_name["Bea Bakker"][8] == "No"
+    assert "Kandidaat" not in rows[0] and "Ja" not in by_name["'" + EVIL]
+    ws = load_workbook(io.BytesIO(griffie_client.get("/griffie/export.xlsx").data)).active
+    assert [c.value for c in ws[1]][:2] == ["Candidate", "Position"]
+
+
 def test_export_times_are_dutch_local_time_with_offset_around_dst():
     """Issue 13.3: exports show Europe/Amsterdam time with the right offset on either side of a DST change."""
     from datetime import datetime

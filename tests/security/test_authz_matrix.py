@@ -137,6 +137,9 @@ MATRIX: dict[str, E] = {
     "review.dashboard": E(roles=roles("reviewer")),
     "griffie.overview": E(roles=roles("griffier")),
     "admin.home": E(roles=roles("admin")),
+    # The audit chain's checkpoint history (installation-wide, no organisation data; issue 18).
+    "admin.audit_checkpoints": E(roles=roles("admin", "griffier")),
+    "admin.audit_checkpoints_download": E(roles=roles("admin", "griffier")),
     "admin.profile": E(roles=roles("admin")),
     # Reviewer: the dossiers of their organisation.
     "review.dossier": E(roles=roles("reviewer"), targets=DOSSIER),
