@@ -12,6 +12,9 @@ threads = int(os.environ.get("INTEGRITY_TOOL_THREADS", "4"))
 timeout = 120          # a sign-off renders and signs two PDFs; never kill a worker in the middle of one
 graceful_timeout = 30
 keepalive = 5
+# gunicorn 27 opens a control socket at one fixed path per user ($HOME/.gunicorn/gunicorn.ctl): several app
+# servers on one machine (tests, a second server, a load bench) would take it from each other. Not used here.
+control_socket_disable = True
 accesslog = "-"
 # Access log without query strings, and with activation tokens in paths masked (see logger_class):
 # tokens and search terms stay out of the logs.
