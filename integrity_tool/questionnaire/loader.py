@@ -73,8 +73,12 @@ def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: 
         if not isinstance(name, str) or not isinstance(variables, dict):
             ld.err(entry, "include", f"{path}.include", "include verwacht een bestandsnaam (en optioneel vars)")
             continue
-        target = (base / name).resolve()
-        if not target.is_file():
+        try:  # a hostile name (too long, NUL) must be a load error, not an OSError
+            target = (base / name).resolve()
+            found = target.is_file()
+        except (OSError, ValueError):
+            found = False
+        if not found:
             ld.err(entry, "include", f"{path}.include", f"include-bestand niet gevonden: {name}")
             continue
         if target in chain or depth >= _MAX_INCLUDE_DEPTH:

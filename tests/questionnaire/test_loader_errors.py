@@ -170,3 +170,13 @@ def test_term_marker(write, base):
         load_questionnaire(write(repeat))
     assert "questions[naam].term: 'term' geldt voor een hele vraag: zet 'term: true' op de herhaalvraag 'lijst'" \
         in info.value.errors[0]
+
+
+def test_an_include_name_too_long_for_the_file_system_is_a_load_error(tmp_path):
+    from integrity_tool.questionnaire.errors import QuestionnaireError
+    from integrity_tool.questionnaire.loader import load_questionnaire
+    path = tmp_path / "q.yaml"
+    path.write_text("schema: 1\nid: x\nversion: '1'\ntitle: t\napplies_to: [gemeente]\nthemes: []\n"
+                    "sections:\n  - include: " + "a" * 5000 + "\n", "utf-8")
+    with pytest.raises(QuestionnaireError, match="include-bestand niet gevonden"):
+        load_questionnaire(path)
