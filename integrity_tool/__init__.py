@@ -49,9 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     def _template_globals():
         from flask_babel import get_locale
 
-        from flask_babel import gettext
-
         from .services import measures as measures_service
+        from .web.i18n import message_text
 
         def measure_text(measure) -> tuple[str, str]:
             return measures_service.localized(measure, str(get_locale() or "nl"))
@@ -64,9 +63,9 @@ def create_app(config: dict | None = None) -> Flask:
                 "measure_text": measure_text,
                 # a catalogue measure's title by id, in the reader's language
                 "catalogue_title": catalogue_title,
-                # Translate a *variable* (a label constant): unlike `_()` in templates, the result
-                # is a plain string, so autoescaping still applies to it.
-                "tr": lambda value: gettext(value) if value else ""}
+                # Translate a *variable* (a label constant, a service message with parameters): unlike
+                # `_()` in templates, the result is a plain string, so autoescaping still applies to it.
+                "tr": message_text}
 
     return app
 
