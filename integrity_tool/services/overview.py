@@ -117,6 +117,11 @@ class Row:
         return RESULT_LABELS.get(self.appointment_result, "") if self.appointment_result else ""
 
     @property
+    def has_summary(self) -> bool:
+        """The summary for the raad is there (the griffier may download it)."""
+        return "samenvatting" in self.reports
+
+    @property
     def reports_label(self) -> str:
         if {"vertrouwelijk", "samenvatting"} <= self.reports:
             return REPORT_SET_LABELS["both"]
