@@ -2,7 +2,7 @@
 from .audit import AuditEvent
 from .base import db, new_public_id, utcnow
 from .dossier import STATUS_LABELS, AppointmentResult, Dossier, DossierKind, DossierStatus, FindingCounts, Submission
-from .measure import MEASURE_STATUS_LABELS, MeasureAgreement, MeasureReminder, MeasureStatus, owner_label_for
+from .measure import FOLLOW_UP_LABELS, MEASURE_STATUS_LABELS, FollowUp, MeasureAgreement, MeasureReminder, MeasureStatus, owner_label_for
 from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .profile import OrganisationProfile
@@ -19,7 +19,7 @@ __all__ = [
     "User", "Role", "ROLE_LABELS", "UserSession", "Invitation", "RecoveryCode", "EmailCode", "ThrottleEvent",
     "Dossier", "DossierKind", "DossierStatus", "FindingCounts", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
-    "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "owner_label_for",
+    "FollowUp", "FOLLOW_UP_LABELS", "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "owner_label_for",
     "Term", "DeletedReport",
     "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]

@@ -59,7 +59,7 @@ def save_conclusion(user: User, dossier: Dossier, outcome: str, conclusion: str,
 def sign_off_problems(dossier: Dossier) -> list[str]:
     """What still stands in the way of signing off (shown on the page before the code is asked)."""
     problems = []
-    if dossier.status not in (S.in_behandeling, S.maatregelen_voorgesteld):
+    if dossier.status not in workflow.REVIEWABLE:
         problems.append("Het dossier is niet in behandeling.")
     if not dossier.outcome or not (dossier.conclusion or "").strip():
         problems.append("Kies een uitkomst en schrijf de conclusie.")
