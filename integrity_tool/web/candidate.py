@@ -51,7 +51,10 @@ def _context(dossier: Dossier, questionnaire=None) -> dict:
     questionnaire = questionnaire or answers_service.candidate_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
-    return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),
+    # An organisation's Dutch-only questionnaire is shown wholly in Dutch in the English interface (said
+    # once on the page, its texts marked lang="nl"), never half and half: ``lang`` is the content's language.
+    qlang = questionnaire.content_language(_lang())
+    return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": qlang, "qlang": qlang,
             "editable": answers_service.is_editable(dossier), "next_section": next_section}
 
 
