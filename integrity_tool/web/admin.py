@@ -258,7 +258,7 @@ def questionnaire_copy():
 def questionnaire_detail(public_id: str):
     row = oq.get(current_user, public_id)
     q = oq.questionnaire_of(row)
-    return render_template("admin/questionnaire.html", row=row, q=q, form=QuestionnaireActionForm(status=row.status),
+    return render_template("admin/questionnaire.html", row=row, q=q,
                            in_use=oq.in_use_for(row), dossiers=oq.dossier_count(row))
 
 

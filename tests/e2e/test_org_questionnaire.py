@@ -45,7 +45,7 @@ def test_admin_uploads_previews_activates_and_invitation_uses_it(page, visit, se
     submit(page, "Uploaden en controleren")
     assert re.search(r"/beheer/vragenlijsten/[^/]+$", page.url), page.url
     visit(page, "vragenlijst-concept")
-    assert page.locator("#status").inner_text() == "concept"
+    assert page.locator("#questionnaire-status").inner_text() == "concept"
     detail = page.url
     with page.expect_navigation():
         page.get_by_role("link", name="Bekijken zoals een kandidaat haar ziet").click()
@@ -61,7 +61,7 @@ def test_admin_uploads_previews_activates_and_invitation_uses_it(page, visit, se
     page.goto(detail)
     submit(page, "In gebruik nemen voor nieuwe dossiers")
     visit(page, "vragenlijst-in-gebruik")
-    assert page.locator("#status").inner_text() == "in gebruik voor nieuwe dossiers"
+    assert page.locator("#questionnaire-status").inner_text() == "in gebruik voor nieuwe dossiers"
     logout(page)
 
     # the griffier's next invitation gets the organisation's own version
