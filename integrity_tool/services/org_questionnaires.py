@@ -276,9 +276,10 @@ def copy_shipped(admin: User, questionnaire_id: str, *, ip: str | None = None) -
     text = q.source.read_text(encoding="utf-8")
     taken = {row.version for row in listing(org) if row.questionnaire_id == q.id}
     n = 1
-    while f"{q.version}-{org.slug[:20]}.{n}" in taken:
+    tag = org.slug[:20].strip("-") or "eigen"
+    while f"{q.version}-{tag}.{n}" in taken:
         n += 1
-    version = f"{q.version}-{org.slug[:20]}.{n}"
+    version = f"{q.version}-{tag}.{n}"
     text, count = _VERSION_LINE.subn(f'version: "{version}"', text, count=1)
     if not count:
         raise StateError("De versieregel van deze vragenlijst is niet te vinden; upload een eigen kopie.")
