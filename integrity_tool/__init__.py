@@ -45,6 +45,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_commands(app)
 
+    def _current_locale() -> str:
+        from flask_babel import get_locale
+
+        return str(get_locale() or "nl")
+
+    # also a Jinja global: macros imported without context (candidate/_macros.html) read it too
+    app.jinja_env.globals["current_locale"] = _current_locale
+
     @app.context_processor
     def _template_globals():
         from flask_babel import get_locale
