@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
 from ..questionnaire import Level, Outcome
-from . import notify, reports, runtime, terms, workflow
+from . import notify, orgsetup, reports, runtime, terms, workflow
 from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
 from .guards import clean_text, ensure_reviewable
@@ -109,6 +109,9 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     if problems:
         raise InvalidInput(" ".join(problems))
     _check_code(user, code, ip)
+    if orgsetup.configured_p12(dossier.organisation) is None:
+        # Created (once, under a lock) and committed before the sign-off's own transaction starts.
+        orgsetup.ensure_org_keys(dossier.organisation)
     workflow.transition(dossier, "sign_off", signed_off_at=utcnow(), signed_off_by_id=user.id)
     try:
         terms.record_signed(dossier)  # a herbevestiging: decision 'herbevestigd', the term's new signed state

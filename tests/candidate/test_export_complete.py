@@ -29,6 +29,8 @@ NOT_ABOUT_A_PERSON = {
     "throttle_event": "anonymous rate-limit counters (hashed keys), pruned daily",
     "deleted_report": "number and hash of a deleted signed PDF, no person",
     "organisation_profile": "the organisation's own profile: names, KvK numbers, verbonden partijen, territory, portefeuilles",
+    "org_questionnaire": "the organisation's own questionnaires (YAML); created_by is the administrator",
+    "organisation_signing_key": "the organisation's signing CA and certificate (key material, no person)",
     "alembic_version": "schema version",
 }
 # Columns of rows about the candidate that are deliberately not in the export, with the reason.
