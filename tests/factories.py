@@ -40,8 +40,8 @@ from sqlalchemy import text
 from integrity_tool.models import DossierStatus, Dossier, Organisation, User, db
 from integrity_tool.questionnaire import Questionnaire, default_catalog, examples, is_visible, missing_required
 from integrity_tool.questionnaire.values import parse_amount, parse_date
-from integrity_tool.services import (activation, invitations, measures, review, rounds, runtime, security, signoff,
-                                     snapshot, submission)
+from integrity_tool.services import (activation, invitations, measures, org_questionnaires, review, rounds, security,
+                                     signoff, snapshot, submission)
 from integrity_tool.services import answers as answers_service
 
 __all__ = ["CONCLUSION", "DEFAULT", "JUSTIFICATION", "MENTIONABLE_TITLE", "PRIVATE_TITLE", "QID", "TEST_PASSWORD",
@@ -209,7 +209,7 @@ def build_dossier(griffier: User, *, reviewer: User | None, name: str = "Anna de
     """The griffier invites a candidate; the candidate activates the account (password
     ``TEST_PASSWORD``, a TOTP secret, the privacy statement). A concept dossier without answers."""
     org = griffier.organisation
-    qid = questionnaire_id or next(q.id for q in runtime.catalog().for_kind(org.kind.value))
+    qid = questionnaire_id or org_questionnaires.shipped_for(org)[0].id
     past_deadline = deadline if deadline is not None and deadline < date.today() else None
     dossier = invitations.invite_candidate(
         griffier, name=name, email=email or f"kandidaat{next(_emails)}@example.nl", function_title=function_title,
