@@ -100,12 +100,15 @@ def _init_extensions(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, event)
 
-    dirs = [Path(app.config["QUESTIONNAIRE_DIR"]), Path(app.instance_path) / "questionnaires"]
-    # A broken organisation-specific questionnaire must not take the whole service down: it is
-    # skipped, and its errors are shown to administrators (and by `questionnaire validate`).
-    catalog = Catalog.from_dirs([d for d in dirs if d.is_dir()], strict=False)
+    # The shipped questionnaires; an organisation's own live in the database
+    # (services/org_questionnaires.py). Files left in the old instance/questionnaires/ are not used.
+    catalog = Catalog.from_dirs([Path(app.config["QUESTIONNAIRE_DIR"])], strict=False)
     for line in catalog.errors:
         app.logger.warning("vragenlijst overgeslagen: %s", line)
+    legacy = Path(app.instance_path) / "questionnaires"
+    if legacy.is_dir() and any(legacy.glob("*.y*ml")):
+        app.logger.warning("%s wordt niet meer gelezen: zet elke vragenlijst met 'integrity-tool questionnaire "
+                           "import --org NAAM BESTAND' in de database", legacy)
     app.extensions["integrity_tool.catalog"] = catalog
     app.extensions["integrity_tool.throttle"] = Throttle(app.config.get("REDIS_URL"))
     from .services.security import configure_hasher

@@ -94,6 +94,10 @@ class SourceReader:
         except UnicodeDecodeError:
             self.errors.add(display, 0, "(document)", "het bestand is geen UTF-8-tekst")
             return None
+        return self.parse(text, display, variables)
+
+    def parse(self, text: str, display: str, variables: dict[str, str] | None = None) -> Any:
+        """YAML text -> data + positions (``display`` names it in messages); ``None`` on errors."""
         try:
             node = yaml.compose(text, Loader=_Loader)
         except yaml.MarkedYAMLError as exc:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Dossier, DossierStatus, Invitation, Role, Round, User, db, utcnow
-from . import notify, rounds, runtime, scoping, users
+from . import notify, org_questionnaires, rounds, runtime, scoping, users
 from .dossiers import create_dossier
 from .errors import DomainError, InvalidInput, NotFound, StateError
 from .guards import clean_line
@@ -43,7 +43,7 @@ def _check_dossier(griffier: User, dossier: Dossier) -> None:
 
 def questionnaires_for(griffier: User):
     """Questionnaires that apply to the griffier's organisation (latest versions)."""
-    return runtime.catalog().for_kind(griffier.organisation.kind.value)
+    return org_questionnaires.applicable(griffier.organisation)
 
 
 def reviewers_for(griffier: User) -> list[User]:
