@@ -98,7 +98,13 @@ class SourceReader:
         except UnicodeDecodeError:
             self.errors.add(display, 0, "(document)", "het bestand is geen UTF-8-tekst")
             return None
-        key = (str(path), text)
+        return self.parse(text, display, variables, key=str(path))
+
+    def parse(self, text: str, display: str, variables: dict[str, str] | None = None,
+              key: str | None = None) -> Any:
+        """YAML text -> data + positions (``display`` names it in messages); ``None`` on errors.
+        ``key`` (the file's path) lets a shared parse cache reuse the parsed file."""
+        key = (key or display, text)
         try:
             if self._nodes is not None and key in self._nodes:
                 node = self._nodes[key]
