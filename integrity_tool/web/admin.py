@@ -23,6 +23,7 @@ from ..services.errors import InvalidInput, StateError
 from ..services import profile as profile_service
 from .forms import BoundedIntegerHiddenField, NoControlChars
 from .hooks import client_ip, role_required
+from .i18n import message_text
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -156,7 +157,7 @@ def invite_user():
             user = staff.invite(current_user, current_user.organisation, name=form.name.data, email=form.email.data,
                                 role=form.role.data, ip=client_ip())
         except InvalidInput as exc:
-            form.email.errors = [_(exc.message)]
+            form.email.errors = [message_text(exc)]
         else:
             flash(_("%(name)s is uitgenodigd als %(role)s.", name=user.name, role=_(user.role_label)), "success")
             return redirect(url_for("admin.home"))
@@ -310,7 +311,7 @@ def questionnaire_upload():
     except oq.UploadInvalid as exc:
         return _questionnaire_page(upload_form=form, errors=exc.errors, status=400)
     except (InvalidInput, StateError) as exc:
-        form.bestand.errors = [_(exc.message)]
+        form.bestand.errors = [message_text(exc)]
         return _questionnaire_page(upload_form=form, status=400)
     if created:
         flash(_("De vragenlijst %(id)s versie %(version)s is goedgekeurd en als concept opgeslagen.",

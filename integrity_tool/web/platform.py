@@ -15,6 +15,7 @@ from ..services import staff
 from ..services.errors import InvalidInput
 from .forms import NoControlChars
 from .hooks import client_ip, role_required
+from .i18n import message_text
 
 bp = Blueprint("platform", __name__, url_prefix="/platform")
 
@@ -37,8 +38,8 @@ class OrganisationForm(AdminForm):
     kind = SelectField(_l("Soort organisatie"), choices=[SelectChoice(k.value, _l(ORG_KIND_LABELS[k.value])) for k in OrgKind])
 
 
-def _field_error(form, field: str, message: str) -> None:
-    getattr(form, field).errors = list(getattr(form, field).errors or []) + [_(message)]
+def _field_error(form, field: str, exc: InvalidInput) -> None:
+    getattr(form, field).errors = list(getattr(form, field).errors or []) + [message_text(exc)]
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -52,7 +53,7 @@ def home():
                                                    admin_name=form.admin_name.data, admin_email=form.admin_email.data,
                                                    ip=client_ip())
         except InvalidInput as exc:
-            _field_error(form, "admin_email" if "e-mail" in exc.message else "name", exc.message)
+            _field_error(form, "admin_email" if "e-mail" in exc.message else "name", exc)
             status = 400
         else:
             flash(_("%(org)s is aangemaakt. De beheerder heeft een e-mail met een activeringslink gekregen.",
@@ -75,7 +76,7 @@ def organisation(slug: str):
             staff.invite(current_user, org, name=form.admin_name.data, email=form.admin_email.data,
                          role=Role.admin.value, ip=client_ip())
         except InvalidInput as exc:
-            _field_error(form, "admin_email", exc.message)
+            _field_error(form, "admin_email", exc)
             status = 400
         else:
             flash(_("De beheerder is uitgenodigd."), "success")

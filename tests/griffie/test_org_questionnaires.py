@@ -45,7 +45,7 @@ def _events(action):
 
 # --- services ---------------------------------------------------------------------------------------
 
-def test_upload_activate_retire_and_pinning(app_ctx, admin, org, make_user):
+def test_upload_activate_retire_and_pinning(app_ctx, admin, org, make_user, make_dossier):
     row, created = oq.upload(admin, example_yaml().encode(), "eigen.yaml")
     assert created and row.status == "concept" and row.organisation_id == org.id
     assert "voorbeeld-wethouder" not in {q.id for q in oq.applicable(org)}  # a draft is not offered
@@ -53,9 +53,7 @@ def test_upload_activate_retire_and_pinning(app_ctx, admin, org, make_user):
     assert oq.activate(admin, row.public_id) is True and oq.activate(admin, row.public_id) is False
     offered = {q.id: q for q in oq.applicable(org)}
     assert set(offered) == {"kandidaat-wethouder", "voorbeeld-wethouder"}
-    candidate = make_user("candidate", org)
-    dossier = dossiers.create_dossier(org, candidate, None, "voorbeeld-wethouder", function_title="Wethouder")
-    db.session.commit()
+    dossier = make_dossier(questionnaire_id="voorbeeld-wethouder", reviewer=None)
     assert (dossier.questionnaire_version, dossier.questionnaire_hash) == ("1.0", row.content_hash)
     # a new version replaces the active one; the dossier keeps 1.0
     new, _ = oq.upload(admin, example_yaml("1.1").replace("Nevenfuncties", "Nevenfuncties en belangen", 1)
