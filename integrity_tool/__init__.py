@@ -45,13 +45,20 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_commands(app)
 
+    def _current_locale() -> str:
+        from flask_babel import get_locale
+
+        return str(get_locale() or "nl")
+
+    # also a Jinja global: macros imported without context (candidate/_macros.html) read it too
+    app.jinja_env.globals["current_locale"] = _current_locale
+
     @app.context_processor
     def _template_globals():
         from flask_babel import get_locale
 
-        from flask_babel import gettext
-
         from .services import measures as measures_service
+        from .web.i18n import message_text
 
         def measure_text(measure) -> tuple[str, str]:
             return measures_service.localized(measure, str(get_locale() or "nl"))
@@ -64,9 +71,9 @@ def create_app(config: dict | None = None) -> Flask:
                 "measure_text": measure_text,
                 # a catalogue measure's title by id, in the reader's language
                 "catalogue_title": catalogue_title,
-                # Translate a *variable* (a label constant): unlike `_()` in templates, the result
-                # is a plain string, so autoescaping still applies to it.
-                "tr": lambda value: gettext(value) if value else ""}
+                # Translate a *variable* (a label constant, a service message with parameters): unlike
+                # `_()` in templates, the result is a plain string, so autoescaping still applies to it.
+                "tr": message_text}
 
     return app
 

@@ -38,7 +38,7 @@ from ..models import Dossier, Organisation, OrgQuestionnaire, Role, User, db, ut
 from ..questionnaire import Questionnaire, QuestionnaireError, load_questionnaire_text
 from ..questionnaire.catalog import questionnaire_files
 from . import runtime
-from .errors import DomainError, InvalidInput, NotFound, StateError
+from .errors import DomainError, InvalidInput, Msg, NotFound, StateError
 
 __all__ = [
     "MAX_UPLOAD_BYTES", "DiffLine", "UploadInvalid", "activate", "applicable", "copy_shipped", "diff_lines",
@@ -201,19 +201,20 @@ def validate(org: Organisation, text: str, name: str) -> Questionnaire:
         raise UploadInvalid(exc.errors) from None
     problems = []
     if not _ID_RE.match(q.id):
-        problems.append(f"{name}:1: id: gebruik kleine letters, cijfers, '.', '-' of '_' (hoogstens 100 tekens)")
+        problems.append(Msg("%(file)s:1: id: gebruik kleine letters, cijfers, '.', '-' of '_' (hoogstens 100 tekens)",
+                            file=name))
     if len(q.version) > 40:
-        problems.append(f"{name}:1: version: hoogstens 40 tekens")
+        problems.append(Msg("%(file)s:1: version: hoogstens 40 tekens", file=name))
     if org.kind.value not in q.applies_to:
-        problems.append(f"{name}:1: applies_to: deze vragenlijst geldt niet voor een {org.kind.value}; "
-                        f"voeg '{org.kind.value}' toe aan applies_to")
+        problems.append(Msg("%(file)s:1: applies_to: deze vragenlijst geldt niet voor een %(kind)s; "
+                            "voeg '%(kind)s' toe aan applies_to", file=name, kind=org.kind.value))
     try:
         runtime.catalog().get(q.id, q.version)
     except KeyError:
         pass
     else:
-        problems.append(f"{name}:1: version: versie {q.version} van '{q.id}' wordt al meegeleverd; "
-                        f"geef uw versie een eigen versienummer")
+        problems.append(Msg("%(file)s:1: version: versie %(version)s van '%(id)s' wordt al meegeleverd; "
+                            "geef uw versie een eigen versienummer", file=name, version=q.version, id=q.id))
     if problems:
         raise UploadInvalid(problems)
     return q

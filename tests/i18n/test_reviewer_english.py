@@ -128,8 +128,8 @@ def test_localize_findings_by_rule_and_item():
     assert localize_findings(q, answers, [gone], "en") == [gone]
 
 
-def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client, make_org, make_user, make_dossier,
-                                                                     tmp_path, monkeypatch):
+def _dutch_only_questionnaire(tmp_path, monkeypatch):
+    """The wethouder questionnaire with every English text stripped, installed in the catalogue."""
     own = tmp_path / "eigen.yaml"
     text = (SHIPPED_DIR / "kandidaat-wethouder.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^id: kandidaat-wethouder", "id: eigen-dutch", text, flags=re.M)
@@ -151,6 +151,12 @@ def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client,
     assert not q.has_english and q.content_language("en") == "nl"
     catalog = runtime.catalog()
     monkeypatch.setitem(catalog._by_id, q.id, {q.version: q})
+    return q
+
+
+def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client, make_org, make_user, make_dossier,
+                                                                     tmp_path, monkeypatch):
+    q = _dutch_only_questionnaire(tmp_path, monkeypatch)
     reviewer = make_user("reviewer", make_org())
     reviewer.language = "en"
     db.session.commit()
@@ -161,3 +167,29 @@ def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client,
     assert html.count("This questionnaire is only available in Dutch") == 1
     assert 'lang="nl">Nevenfuncties en neveninkomsten<' in html
     assert "Secondary positions and income" not in html
+
+
+def test_dutch_only_questionnaire_for_an_english_candidate(app, client, make_org, make_user, tmp_path, monkeypatch):
+    """The candidate's pages say once that the questionnaire is Dutch-only and mark its texts lang="nl";
+    the interface around it stays English."""
+    q = _dutch_only_questionnaire(tmp_path, monkeypatch)
+    org = make_org()
+    reviewer = make_user("reviewer", org)
+    candidate = make_user("candidate", org, name="Anna de Vries")
+    candidate.language = "en"
+    from integrity_tool.services import dossiers
+    d = dossiers.create_dossier(org, candidate, reviewer, q.id, function_title="Wethouder", portfolio="")
+    db.session.commit()
+    login(client, candidate)
+    notice = "This questionnaire is only available in Dutch"
+    overview = client.get(f"/kandidaat/dossier/{d.public_id}/").get_data(as_text=True)
+    assert overview.count(notice) == 1 and '<html lang="en"' in overview
+    assert re.search(r'<h1 lang="nl">[^<]+</h1>', overview), overview[:2000]
+    assert 'lang="nl">Nevenfuncties en neveninkomsten<' in overview and "Parts" in overview
+    section = q.sections[0]
+    html = client.get(f"/kandidaat/dossier/{d.public_id}/onderdeel/{section.id}").get_data(as_text=True)
+    assert html.count(notice) == 1
+    assert f'<h1 lang="nl">{section.title}</h1>' in html
+    labels = re.findall(r'<(?:legend|label class="form-label")[^>]*>', html)
+    assert labels and all('lang="nl"' in tag for tag in labels), labels
+    assert "Save and continue" in html  # the interface itself is English

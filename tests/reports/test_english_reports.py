@@ -20,7 +20,7 @@ from tests.review.helpers import base_answers, new_client
 # Dutch words that may not appear in an English report (names, typed text and citations excluded).
 DUTCH = re.compile(r"\b(Vertrouwelijk|Conclusie|Bevindingen|thema|Relevante antwoorden|Samenvatting|pagina|van de|"
                    r"Documentnummer|Uitkomst|Gesprek|Kandidaat|Maatregel|Eigenaar|Uiterlijk|Nevenfunctie|"
-                   r"Ondertekening|Digitale handtekening|Ja|Nee|kandidaat|bevinding|maart|april)\b")
+                   r"Ondertekening|Digitale handtekening|Ja|Nee|kandidaat|bevinding|maart|april|[Gg]eaccepteerd|[Uu]itgevoerd)\b")
 
 
 def _text(pdf: bytes) -> str:
@@ -63,6 +63,7 @@ def test_sign_off_makes_english_versions_of_both_reports(app, english):
     assert "Does the organisation have a relationship with the municipality?" in confidential
     assert "Give up the secondary position before taking office" not in confidential  # reviewer's own title kept
     assert "page 1 of" in confidential and "Document number" in confidential
+    assert "Accepted" in confidential and "?:" not in confidential  # measure status translated; no "?:" after a question
     found = DUTCH.findall(_without_user_data(confidential))
     assert not found, found
     summary = _text(stored["samenvatting-en"].content)
