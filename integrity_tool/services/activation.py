@@ -37,7 +37,7 @@ def check_password(user: User, password: str, repeat: str) -> str:
 
 
 def email_otp_allowed(user: User) -> bool:
-    return bool(user.organisation.allow_email_otp)
+    return user.organisation is not None and bool(user.organisation.allow_email_otp)
 
 
 def verify_totp_setup(user: User, secret: str, code: str) -> bool:

@@ -1,7 +1,8 @@
 """Issue 15.4: two app servers, each with its own empty instance folder, on one database (and one Redis
 when there is one), behind a round-robin load balancer, run a whole dossier over HTTP.
 
-Invitation on A; activation and the questionnaire on both (round robin: a form served by one node is
+The organisation's administrator uploads and activates a questionnaire of its own on B; the invitation
+on A uses it; activation and the questionnaire on both (round robin: a form served by one node is
 posted to the other); the review round robin; sign-off and downloads on B; on A the CA, the public
 verification page, `verify-pdf`, the appointment and the public register. Meanwhile nothing may be written
 under either instance folder (node B's stays empty: it never ran `init`), mail goes through SMTP, and the
@@ -32,6 +33,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+OWN_QID = "wethouder-tweeserver"
+OWN_TITLE = "Eigen vragenlijst Gemeente Tweeserver"
 
 
 def _redis_url() -> str | None:
@@ -146,12 +149,28 @@ def test_whole_dossier_across_two_servers(cluster):
     assert [p for p in before["B"] if p != "."] == []  # B's instance folder is empty, and stays so
     griffier_facts, reviewer_facts, slug = facts["griffier"], facts["reviewer"], facts["org"]
 
-    # --- A: the griffier invites the candidate
+    # --- B: the administrator uploads the organisation's own questionnaire and activates it
+    proxy.route = "B"
+    admin = Client(proxy.base)
+    admin.login(facts["admin"]["email"], PASSWORD, facts["admin"]["totp"])
+    shipped = (ROOT / "questionnaires" / f"{QID}.yaml").read_text(encoding="utf-8")
+    own = re.sub(r"(?m)^id: .*$", f"id: {OWN_QID}", shipped, count=1)
+    own = re.sub(r"(?m)^title: .*$", f"title: {OWN_TITLE}", own, count=1)
+    assert own != shipped
+    r = admin.post("/beheer/vragenlijsten/upload", {}, page="/beheer/vragenlijsten",
+                   files={"bestand": ("tweeserver.yaml", own.encode("utf-8"), "application/x-yaml")})
+    detail = r.headers["Location"]
+    page = admin.get(detail).text
+    shown = re.search(r'name="status" value="([^"]*)"', page).group(1)
+    admin.post(detail + "/activeren", {"status": shown}, html=page)
+    assert proxy.hits["A"] == 0
+
+    # --- A: the griffier invites the candidate, with that questionnaire
     proxy.route = "A"
     griffier = Client(proxy.base)
     griffier.login(griffier_facts["email"], PASSWORD, griffier_facts["totp"])
     form = griffier.get("/griffie/dossiers/nieuw").text
-    qid = re.search(rf'<option[^>]*value="({QID}[^"]*)"', form).group(1)
+    qid = re.search(rf'<option[^>]*value="({OWN_QID}[^"]*)"', form).group(1)
     griffier.post("/griffie/dossiers/nieuw", {
         "name": "Tessa Tweeserver", "email": "tessa@tweeserver.example", "function_title": "Wethouder",
         "portfolio": "Financiën", "questionnaire": qid, "reviewer": str(reviewer_facts["id"]), "deadline": "",
@@ -173,7 +192,9 @@ def test_whole_dossier_across_two_servers(cluster):
     candidate.post(path + "/privacy", {"accept": "y"})
     home = candidate.get("/kandidaat/").text
     public_id = re.search(r"/kandidaat/dossier/([A-Za-z0-9_\-]+)/", home).group(1)
-    qn = questionnaire()
+    for _ in range(2):  # the uploaded questionnaire, on both nodes
+        assert OWN_TITLE in candidate.get(f"/kandidaat/dossier/{public_id}/").text
+    qn = questionnaire()  # the same sections and questions as the uploaded copy
     _fill(candidate, qn, public_id)
     review_page = candidate.get(f"/kandidaat/dossier/{public_id}/controleren").text
     assert "Sportclub De Bal" in review_page

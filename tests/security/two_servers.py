@@ -239,7 +239,7 @@ def _setup() -> dict:
         # Without signing material: the first sign-off makes it, on whichever server that is.
         org = users.create_organisation("Gemeente Tweeserver", "gemeente")
         facts = {"org": org.slug}
-        for role, label in (("griffier", "griffier"), ("reviewer", "burgemeester")):
+        for role, label in (("griffier", "griffier"), ("reviewer", "burgemeester"), ("admin", "beheerder")):
             u = User(organisation_id=org.id, email=f"{label}@tweeserver.example", name=f"{label.title()} Tweeserver",
                      role=role, active=True, password_hash=security.hash_password(PASSWORD),
                      password_changed_at=utcnow(), mfa_method="totp", totp_secret=security.new_totp_secret(),
