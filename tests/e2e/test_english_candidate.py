@@ -170,3 +170,26 @@ def test_register_and_verification_in_both_languages(page, visit, server, lang):
         else:
             visit(page, f"nl-{name}")
             assert page.locator("html").get_attribute("lang") == "nl"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_service_unavailable_page_in_both_languages(page, visit, server, app, app_ctx, lang):
+    """503 (database down): the app's own page, rendered in process with every statement failing (as in
+    tests/security/test_faults.py), shown in the browser on the server's origin (its CSS and scripts), with
+    axe; in English without Dutch."""
+    from tests.security.test_faults import database_fails
+
+    client = app.test_client()
+    client.post(f"/taal/{lang}", data={"next": "/"})
+    with database_fails(lambda statement: True):
+        response = client.get("/register/gemeente-voorbeeld")  # a page that reads the database
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    page.route("**/e2e-503", lambda route: route.fulfill(status=503, body=html, content_type="text/html"))
+    assert page.goto("/e2e-503").status == 503
+    if lang == "en":
+        english(page, visit, "en-503")
+        assert page.get_by_role("heading", level=1).inner_text() == "Temporarily unavailable"
+    else:
+        visit(page, "nl-503")
+        assert page.locator("html").get_attribute("lang") == "nl"
