@@ -32,12 +32,12 @@ _MAX_INCLUDE_DEPTH = 5
 class _Load:
     """State of one load: errors, positions and the file name shown in messages."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, nodes: dict | None = None) -> None:
         self.path = Path(path)
         self.display = str(path)
         self.errors = ErrorCollector()
         self.pos = Positions()
-        self.reader = SourceReader(self.errors, self.pos)
+        self.reader = SourceReader(self.errors, self.pos, nodes)
         self.root: Any = None
 
     def err(self, container: Any, key: Any, path: str, message: str) -> None:
@@ -392,10 +392,11 @@ def _require_english(ld: _Load, node: Any, path: str = "") -> None:
 # -- public entry points ---------------------------------------------------------------------------
 
 def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = None, *,
-                       require_en: bool = False) -> Questionnaire:
+                       require_en: bool = False, parsed: dict | None = None) -> Questionnaire:
     """Load and validate one questionnaire; raise QuestionnaireError with all problems.
 
     ``require_en``: also report every text without its English counterpart (``*_en``).
+    ``parsed``: a dict shared by the loads of one catalogue, so each (include) file is parsed once.
 
     ``measures``: the catalogue to check measure ids against; by default ``measures.yaml`` next
     to the file, else the shipped catalogue.
@@ -403,7 +404,7 @@ def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = N
     path = Path(path)
     if measures is None:
         measures = _default_measures_for(path)
-    ld = _Load(path)
+    ld = _Load(path, parsed)
     data = ld.reader.read(path, ld.display)
     return _load(ld, data, path.parent, measures, require_en=require_en)
 
