@@ -8,6 +8,7 @@ from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .profile import OrganisationProfile
 from .relation import Relation, RelationUpload
 from .report import Report
+from .sso import MFA_FROM_IDP, MFA_MODES, MFA_TOTP, SsoConfig
 from .term import DeletedReport, Term
 from .review import Addendum, ClarificationRequest, Comment, FindingDecision, Gesprek
 from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, ThrottleEvent, User, UserSession
@@ -20,5 +21,6 @@ __all__ = [
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
     "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "owner_label_for",
     "Term", "DeletedReport",
+    "SsoConfig", "MFA_FROM_IDP", "MFA_TOTP", "MFA_MODES",
     "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]
