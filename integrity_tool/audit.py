@@ -116,6 +116,15 @@ def add_chain_key() -> int:
     return first
 
 
+def keyed_elsewhere() -> bool:
+    """Whether the stored chain already carries a key's HMAC while this server has no chain key: a server
+    that joins an installation must be given the same key file (``AUDIT_CHAIN_KEY_FILE``), not a new key."""
+    if chain_keys():
+        return False
+    last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+    return last is not None and not hmac.compare_digest(compute_hash(last.prev_hash, last), last.hash or "")
+
+
 def actor_label(user) -> str:
     if user is None:
         return "systeem"

@@ -49,8 +49,12 @@ class Defaults:
     LOGIN_FAILURES_PER_IP_PER_MINUTE = 30
     LOCKOUT_MINUTES = 15
     # Signing: default local organisation CA; production: a PKCS#12 of a qualified certificate.
+    # The organisations' own material is in the database (services/orgsetup.py); a configured PKCS#12
+    # replaces it: SIGNING_P12 for every organisation, SIGNING_P12_BY_ORG = {"<org code>": path} per one.
     SIGNING_P12 = None
+    SIGNING_P12_BY_ORG: dict = {}
     SIGNING_PASSPHRASE = None
+    SIGNING_TRUST_ROOTS: tuple = ()  # extra CA files (PEM) that verification trusts
     TIMESTAMP_URL = None
     # Processes per web worker that render and sign reports, so a sign-off does not hold the web
     # worker's GIL (0: render in the request thread). None: 1 in production, 0 in development/tests.

@@ -46,18 +46,19 @@ class SignJob:
 
     kind: str  # "vertrouwelijk" | "samenvatting"
     data: object  # integrity_tool.pdf.ReportData
-    p12_path: str
+    p12_path: str  # a PKCS#12 file, or "" when p12_data holds it (the organisation's material from the database)
     passphrase: bytes
     signer_name: str
     reason: str
     location: str
     timestamp_url: str | None = None
+    p12_data: bytes = b""
 
 
 def render_and_sign(job: SignJob) -> bytes:
     """Render the document and certify it (runs in a pool process or in the caller)."""
     render = render_confidential if job.kind == "vertrouwelijk" else render_summary
-    return signing.sign_pdf(render(job.data), Path(job.p12_path), job.passphrase, signer_name=job.signer_name,
+    return signing.sign_pdf(render(job.data), job.p12_data or Path(job.p12_path), job.passphrase, signer_name=job.signer_name,
                             reason=job.reason, location=job.location, timestamp_url=job.timestamp_url,
                             box=SIGNATURE_BOX, language=getattr(job.data, "language", "nl"))
 

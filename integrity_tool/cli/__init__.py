@@ -14,7 +14,7 @@ from .common import create_app_or_fail
 COMMANDS = (
     setup.init_command, setup.org_group, setup.user_group, setup.demo_command, setup.demo_code_command,
     questionnaire.questionnaire,
-    keys.rotate_key_command,
+    keys.rotate_key_command, keys.signing_group,
     security.audit_group, security.purge_command, security.backup_command, security.restore_command,
     reports.reminders_command, reports.verify_pdf_command,
 )

@@ -25,7 +25,12 @@ def init_command():
     app = create_app_or_fail()
     with app.app_context():
         upgrade_database()
-        orgsetup.ensure_all_org_keys()
+        for slug, origin in orgsetup.ensure_all_org_keys().items():
+            if origin == "bestand":
+                created.append(f"ondertekeningsmateriaal van {slug} uit instance/keys/ overgezet naar de database")
+        if audit.keyed_elsewhere():
+            fail("het logboek heeft al een sleutel, maar deze server niet. Geef elke server hetzelfde sleutelbestand "
+                 "(INTEGRITY_TOOL_AUDIT_CHAIN_KEY_FILE; zie docs/operations.md, 'Meerdere servers').")
         if not audit.chain_keys():  # a new installation, or an upgrade from before the keyed chain
             first = audit.add_chain_key()
             created.append(f"keys/audit-chain.keys (logboekketen met sleutel vanaf gebeurtenis {first})")

@@ -27,6 +27,21 @@ MEASURE_STATUS_LABELS = {
 }
 
 
+class FollowUp(str, enum.Enum):
+    """Where an agreed measure stands during the term (derived from its status and due date)."""
+
+    open = "open"
+    uitgevoerd = "uitgevoerd"
+    verlopen = "verlopen"
+
+    @property
+    def label(self) -> str:
+        return FOLLOW_UP_LABELS[self]
+
+
+FOLLOW_UP_LABELS = {FollowUp.open: "Open", FollowUp.uitgevoerd: "Uitgevoerd", FollowUp.verlopen: "Verlopen"}
+
+
 
 def owner_label_for(owner: str, organisation=None) -> str:
     """Who carries out a measure, named by office: the reviewer is the burgemeester, the commissaris van
@@ -74,6 +89,11 @@ class MeasureAgreement(db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status != MeasureStatus.uitgevoerd and self.due_date is not None and self.due_date < today
+
+    def follow_up(self, today: date) -> FollowUp:
+        if self.status == MeasureStatus.uitgevoerd:
+            return FollowUp.uitgevoerd
+        return FollowUp.verlopen if self.is_overdue(today) else FollowUp.open
 
 
 class MeasureReminder(db.Model):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from reportlab.platypus import CondPageBreak, PageBreak, Spacer, Table, TableStyle
 
+from ..vocabulary import LEVEL_LABELS
 from . import styles as S
 from .data import FindingView, ReportData
 from .layout import (
@@ -115,7 +116,7 @@ def _conclusion(d: ReportData):
 
 def _level_badge(level: str | None, muted: bool = False):
     colour = S.NEUTRAL_BADGE if muted else S.LEVEL_COLOURS.get(level or "", S.NEUTRAL_BADGE)
-    label = _(S.LEVEL_LABELS.get(level or "", level or "—")) + (_(" – vervallen") if muted else "")
+    label = _(LEVEL_LABELS.get(level or "", level or "—")) + (_(" – vervallen") if muted else "")
     return badge(label, colour, "RIGHT")
 
 
@@ -127,8 +128,8 @@ def _finding(i: int, f: FindingView, reviewer_title: str = "beoordelaar"):
         out.append(Paragraph(_("<i>Vervallen na beoordeling: deze bevinding telt niet mee in de conclusie.</i>"),
                              S.BODY_SMALL))
     if f.original_level and f.original_level != f.level:
-        old = _(S.LEVEL_LABELS.get(f.original_level, f.original_level))
-        new = _(S.LEVEL_LABELS.get(f.level, f.level))
+        old = _(LEVEL_LABELS.get(f.original_level, f.original_level))
+        new = _(LEVEL_LABELS.get(f.level, f.level))
         out.append(Paragraph(_("<b>Niveau gewijzigd</b> door de %(reviewer)s: van %(old)s naar %(new)s.",
                                reviewer=esc(_(reviewer_title)), old=esc(old), new=esc(new)), S.BODY_SMALL))
         if f.level_justification:

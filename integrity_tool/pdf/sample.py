@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from ..vocabulary import Level
 from . import styles as S
 from .data import (
     AnswerRow, ClarificationView, CommentView, FindingView, MeasureView, RepeatTable, ReportData,
@@ -106,7 +107,7 @@ def sample_report_data(heavy: bool = False, hostile: bool = False) -> ReportData
                                               "giften en geschenken", "reizen op uitnodiging"))),
         ),
     )
-    levels = tuple(S.LEVEL_LABELS)
+    levels = tuple(Level)
     themes = ("Nevenfuncties", "Financiële belangen", "Familierelaties", "Zakelijke relaties",
               "Gedrag op sociale media", "Vastgoed in de gemeente")
     findings = tuple(

@@ -13,6 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from ..vocabulary import Level, Outcome
+
 PAGE_SIZE = A4
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT = 25 * mm
@@ -34,17 +36,15 @@ SHADE = colors.HexColor("#eef2f6")
 CONFIDENTIAL = colors.HexColor("#a01c1c")
 
 LEVEL_COLOURS = {
-    "blokkerend": colors.HexColor("#a01c1c"),
-    "hoog": colors.HexColor("#c2570c"),
-    "aandachtspunt": colors.HexColor("#8a6d00"),
+    Level.blokkerend: colors.HexColor("#a01c1c"),
+    Level.hoog: colors.HexColor("#c2570c"),
+    Level.aandachtspunt: colors.HexColor("#8a6d00"),
 }
-# The wording of questionnaire.schema.LEVEL_LABELS (pdf/ imports nothing above it; a test keeps them equal).
-LEVEL_LABELS = {"blokkerend": "Blokkerend", "hoog": "Hoog risico", "aandachtspunt": "Aandachtspunt"}
 OUTCOME_COLOURS = {
-    "geen_bijzonderheden": colors.HexColor("#2e6b30"),
-    "aandachtspunten": colors.HexColor("#8a6d00"),
-    "beheersbaar_met_afspraken": colors.HexColor("#c2570c"),
-    "ernstige_risicos": colors.HexColor("#a01c1c"),
+    Outcome.geen_bijzonderheden: colors.HexColor("#2e6b30"),
+    Outcome.aandachtspunten: colors.HexColor("#8a6d00"),
+    Outcome.beheersbaar_met_afspraken: colors.HexColor("#c2570c"),
+    Outcome.ernstige_risicos: colors.HexColor("#a01c1c"),
 }
 NEUTRAL_BADGE = colors.HexColor("#6b7780")
 

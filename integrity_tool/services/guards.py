@@ -9,12 +9,11 @@ from __future__ import annotations
 from .. import textcheck
 from ..models import Dossier, DossierStatus
 from .errors import InvalidInput, StateError
+from .workflow import FROZEN, REVIEWABLE
 
 __all__ = ["FROZEN", "MAX_TEXT", "REVIEWABLE", "clean_line", "clean_text", "ensure_not_frozen", "ensure_reviewable"]
 
 S = DossierStatus
-FROZEN = (S.afgerond, S.ingetrokken)
-REVIEWABLE = (S.in_behandeling, S.maatregelen_voorgesteld)
 MAX_TEXT = 10_000
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..models import (AuditEvent, Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, Role,
+from ..models import (AuditEvent, Dossier, DossierStatus, FollowUp, MeasureAgreement, MeasureReminder, MeasureStatus, Role,
                       Term, User, db, utcnow)
 from ..questionnaire import MeasureOwner
 from . import notify, runtime, terms, workflow
@@ -236,16 +236,7 @@ def _proposal_round(dossier: Dossier) -> int:
 
 # --- follow-up during the term -------------------------------------------------------------------
 
-def follow_up_state(measure: MeasureAgreement, today: date) -> str:
-    if measure.status == MeasureStatus.uitgevoerd:
-        return "uitgevoerd"
-    return "verlopen" if measure.is_overdue(today) else "open"
-
-
-FOLLOW_UP_LABELS = {"open": "Open", "uitgevoerd": "Uitgevoerd", "verlopen": "Verlopen"}
-
-
-def overview(user: User, state: str | None = None, today: date | None = None) -> list[tuple[MeasureAgreement, str]]:
+def overview(user: User, state: str | None = None, today: date | None = None) -> list[tuple[MeasureAgreement, FollowUp]]:
     """Agreed measures of signed-off dossiers of the user's organisation, with open/uitgevoerd/verlopen:
     of every sitting bestuurder until the term ends (whatever the dossier's own purge state), and of
     signed dossiers that have no decision yet."""
@@ -256,7 +247,7 @@ def overview(user: User, state: str | None = None, today: date | None = None) ->
         select(MeasureAgreement).join(Dossier).outerjoin(Term, Term.id == Dossier.term_id)
         .where(Dossier.organisation_id == user.organisation_id, terms.followed_up_clause(today))
         .order_by(MeasureAgreement.due_date, MeasureAgreement.id))
-    out = [(m, follow_up_state(m, today)) for m in rows]
+    out = [(m, m.follow_up(today)) for m in rows]
     return [r for r in out if not state or r[1] == state]
 
 

@@ -15,11 +15,12 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from ..models import STATUS_LABELS, Dossier, DossierStatus, FindingCounts, Report, Role, Round, User, db
+from . import workflow
 from .errors import NotFound
 from .rounds import RESULT_DISPLAY as RESULT_LABELS
 
 PER_PAGE = 50
-OPEN_STATUSES = tuple(s for s in DossierStatus if s not in (DossierStatus.afgerond, DossierStatus.ingetrokken))
+OPEN_STATUSES = workflow.OPEN
 
 Candidate = aliased(User, name="candidate")
 Reviewer = aliased(User, name="reviewer")
@@ -114,6 +115,11 @@ class Row:
     @property
     def result_label(self) -> str:
         return RESULT_LABELS.get(self.appointment_result, "") if self.appointment_result else ""
+
+    @property
+    def has_summary(self) -> bool:
+        """The summary for the raad is there (the griffier may download it)."""
+        return "samenvatting" in self.reports
 
     @property
     def reports_label(self) -> str:

@@ -180,14 +180,13 @@ def _sign_job(dossier: Dossier, kind: str, lang: str = "nl"):
     from ..render_pool import SignJob
 
     org = dossier.organisation
-    configured = runtime.config("SIGNING_P12")
-    p12 = Path(configured) if configured else orgsetup.ensure_org_keys(org).p12_path
+    p12, passphrase = orgsetup.signer_for(org)
     with language(lang):
         reason = (_("Vertrouwelijk rapport") if kind == "vertrouwelijk" else _(org.labels["summary_title"])) + \
             " " + _("risicoanalyse integriteit")
         title = _(org.labels["reviewer_title"])
-    return SignJob(kind=kind, data=build_report_data(dossier, kind, lang), p12_path=str(p12),
-                   passphrase=orgsetup.signing_passphrase(),
+    return SignJob(kind=kind, data=build_report_data(dossier, kind, lang), p12_path="", p12_data=p12,
+                   passphrase=passphrase,
                    signer_name=f"{dossier.signed_off_by.name} ({title})",
                    reason=reason, location=org.name, timestamp_url=runtime.config("TIMESTAMP_URL"))
 
@@ -298,8 +297,9 @@ MSG_DELETED_UNDER_RETENTION = ("Dit document is door ons uitgegeven en is niet g
                                "de bewaartermijn verwijderd. Het geldt daarom niet meer als actueel document.")
 
 
-def ca_pem(org: Organisation) -> bytes:
-    return orgsetup.ensure_org_keys(org).ca_cert_pem
+def ca_pem(org: Organisation) -> bytes | None:
+    """The organisation's CA (PEM) from the database; None when it never had signing material."""
+    return orgsetup.ca_pem(org)
 
 
 def _extra_roots() -> list[bytes]:
@@ -350,11 +350,12 @@ def verify_upload(data: bytes) -> Verification:
         roots = [ca_pem(org)] + _extra_roots()
     else:
         org = None
-        roots = [ca_pem(o) for o in db.session.scalars(select(Organisation))] + _extra_roots()
+        roots = [ca_pem(o) for o in db.session.scalars(select(Organisation)).all()] + _extra_roots()
     deleted = deleted_by_number(_document_number_of(data)) if report is None else None
     if deleted is not None:
         org = deleted.organisation
         roots = [ca_pem(org)] + _extra_roots()
+    roots = [root for root in roots if root]
     result = signing.verify_pdf(data, roots)
     digest = hashlib.sha256(data).hexdigest()
     known = report if report is not None else deleted

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from .. import audit
 from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, MeasureStatus, User, db, utcnow
 from ..questionnaire import Level, Outcome
-from . import notify, reports, runtime, terms, workflow
+from . import notify, orgsetup, reports, runtime, terms, workflow
 from .measures import unfilled
 from .errors import Conflict, InvalidInput, StateError, Throttled
 from .guards import clean_text, ensure_reviewable
@@ -59,7 +59,7 @@ def save_conclusion(user: User, dossier: Dossier, outcome: str, conclusion: str,
 def sign_off_problems(dossier: Dossier) -> list[str]:
     """What still stands in the way of signing off (shown on the page before the code is asked)."""
     problems = []
-    if dossier.status not in (S.in_behandeling, S.maatregelen_voorgesteld):
+    if dossier.status not in workflow.REVIEWABLE:
         problems.append("Het dossier is niet in behandeling.")
     if not dossier.outcome or not (dossier.conclusion or "").strip():
         problems.append("Kies een uitkomst en schrijf de conclusie.")
@@ -109,6 +109,9 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     if problems:
         raise InvalidInput(" ".join(problems))
     _check_code(user, code, ip)
+    if orgsetup.configured_p12(dossier.organisation) is None:
+        # Created (once, under a lock) and committed before the sign-off's own transaction starts.
+        orgsetup.ensure_org_keys(dossier.organisation)
     workflow.transition(dossier, "sign_off", signed_off_at=utcnow(), signed_off_by_id=user.id)
     try:
         terms.record_signed(dossier)  # a herbevestiging: decision 'herbevestigd', the term's new signed state

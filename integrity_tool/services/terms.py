@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 
 from .. import audit
-from ..models import (AppointmentResult, Dossier, DossierKind, DossierStatus, MeasureAgreement, MeasureStatus, Role,
+from ..models import (AppointmentResult, Dossier, DossierKind, DossierStatus, FollowUp, MeasureAgreement, Role,
                       Submission, Term, User, db, utcnow)
 from . import runtime
 from .errors import InvalidInput, NotFound, StateError
@@ -178,15 +178,11 @@ def herbevestiging_blocker(term: Term, today: date | None = None) -> str | None:
 
 
 def measure_counts(term: Term, today: date) -> dict[str, int]:
-    counts = {"open": 0, "verlopen": 0, "uitgevoerd": 0}
+    """Agreed measures of the term's signed dossiers per follow-up state (keys: the ``FollowUp`` values)."""
+    counts = {state.value: 0 for state in FollowUp}
     for m in db.session.scalars(select(MeasureAgreement).join(Dossier).where(
             Dossier.term_id == term.id, Dossier.status == S.afgerond)):
-        if m.status == MeasureStatus.uitgevoerd:
-            counts["uitgevoerd"] += 1
-        elif m.is_overdue(today):
-            counts["verlopen"] += 1
-        else:
-            counts["open"] += 1
+        counts[m.follow_up(today).value] += 1
     return counts
 
 

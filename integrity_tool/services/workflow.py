@@ -43,7 +43,16 @@ MESSAGES = {
     "withdraw": "Een afgerond of ingetrokken dossier kan niet meer worden ingetrokken.",
 }
 
-EDITABLE_BY_CANDIDATE = (S.concept, S.terug_naar_kandidaat)
+# The status sets the rest of the code asks about, read off the table above (never listed by hand):
+#: the candidate may change answers: the statuses a (re)submission leaves from
+EDITABLE_BY_CANDIDATE: tuple[DossierStatus, ...] = TRANSITIONS["submit"][0] + TRANSITIONS["resubmit"][0]
+#: the reviewer is at work (findings, gesprek, measures, conclusion): the statuses sign-off leaves from
+REVIEWABLE: tuple[DossierStatus, ...] = TRANSITIONS["sign_off"][0]
+#: nothing leaves these statuses: the dossier is frozen (only an addendum after sign-off)
+FROZEN: tuple[DossierStatus, ...] = tuple(
+    s for s in S if not any(s in sources for sources, _target in TRANSITIONS.values()))
+#: still under way (overviews, reminders): every status except the frozen ones
+OPEN: tuple[DossierStatus, ...] = tuple(s for s in S if s not in FROZEN)
 
 
 def allowed(action: str, status: DossierStatus) -> bool:

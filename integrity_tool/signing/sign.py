@@ -34,19 +34,24 @@ _signers: dict[tuple, object] = {}
 _timestampers: dict[str, object] = {}
 
 
-def _load_signer(p12_path: Path, passphrase: bytes):
+def _load_signer(p12: Path | bytes, passphrase: bytes):
+    """A pyHanko signer for a PKCS#12 (a file, or its bytes as stored in the database); cached per content."""
     from pyhanko.sign import signers
 
-    st = os.stat(p12_path)
-    key = (str(Path(p12_path).resolve()), st.st_mtime_ns, st.st_size,
-           hashlib.sha256(passphrase or b"").digest())
+    if isinstance(p12, (bytes, bytearray)):
+        data = bytes(p12)
+        key = ("bytes", hashlib.sha256(data).digest(), hashlib.sha256(passphrase or b"").digest())
+    else:
+        data = None
+        st = os.stat(p12)
+        key = (str(Path(p12).resolve()), st.st_mtime_ns, st.st_size, hashlib.sha256(passphrase or b"").digest())
     with _cache_lock:
         signer = _signers.get(key)
     if signer is not None:
         return signer
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(
-            Path(p12_path).read_bytes(), other_certs=None, passphrase=passphrase)
+            data if data is not None else Path(p12).read_bytes(), other_certs=None, passphrase=passphrase)
     except Exception as exc:  # wrong passphrase, corrupt file
         raise SigningError("Het ondertekeningscertificaat kon niet worden geladen.") from exc
     if signer is None:
@@ -121,7 +126,7 @@ def _stamp_style(language: str = "nl"):
 
 def sign_pdf(
     pdf_bytes: bytes,
-    p12_path: Path,
+    p12: Path | bytes,
     passphrase: bytes,
     *,
     signer_name: str,
@@ -133,8 +138,8 @@ def sign_pdf(
     language: str = "nl",
 ) -> bytes:
     """Certify ``pdf_bytes`` (PAdES, SHA-256, DocMDP no changes) and return the signed bytes;
-    the visible stamp in ``language`` ("nl" or "en")."""
-    signer = _load_signer(Path(p12_path), passphrase)
+    the visible stamp in ``language`` ("nl" or "en"). ``p12``: a PKCS#12 file, or its bytes."""
+    signer = _load_signer(p12 if isinstance(p12, (bytes, bytearray)) else Path(p12), passphrase)
     return _sign_with(signer, pdf_bytes, signer_name=signer_name, reason=reason, location=location,
                       timestamp_url=timestamp_url, field_name=field_name, box=box, language=language)
 

@@ -20,7 +20,7 @@ from wtforms.validators import Length
 from ..models import Dossier, DossierKind, DossierStatus, Role, db
 from ..questionnaire import visible_subquestions
 from ..services import answers as answers_service
-from ..services import scoping, snapshot, submission
+from ..services import scoping, snapshot, submission, workflow
 from ..services.errors import Conflict, StateError
 from . import dynamic_forms as df
 from . import question_views as qv
@@ -338,7 +338,7 @@ def export():
 def withdraw(public_id: str):
     target = _dossier(public_id)
     form = ActionForm()
-    if target.status in (DossierStatus.afgerond, DossierStatus.ingetrokken) or \
+    if not workflow.allowed("withdraw", target.status) or \
             target.kind == DossierKind.herbevestiging:
         flash(_("Dit dossier kan niet meer worden ingetrokken."), "info")
         return redirect(url_for("candidate.home"))

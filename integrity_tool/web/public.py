@@ -81,8 +81,11 @@ def ca_certificate(org_slug: str):
     org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug[:80]))
     if org is None:
         abort(404)
+    pem = reports.ca_pem(org)
+    if pem is None:
+        abort(404)
     g.public_cacheable = True
-    response = make_response(reports.ca_pem(org))
+    response = make_response(pem)
     response.headers["Content-Type"] = "application/x-pem-file"
     response.headers["Content-Disposition"] = f'attachment; filename="{org.slug}-ca.pem"'
     response.headers["Cache-Control"] = "public, max-age=3600"

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..questionnaire import display_value
-from ..models import (MEASURE_STATUS_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
+from ..models import (FOLLOW_UP_LABELS, MEASURE_STATUS_LABELS, STATUS_LABELS, Dossier, DossierStatus, Role, db,
                       owner_label_for)
 from ..questionnaire import LEVEL_LABELS, OUTCOME_LABELS, Level, MeasureOwner, Outcome
 from ..services import (guards, herbevestiging, measures, reports, review, scoping, signoff, snapshot, terms,
@@ -419,14 +419,14 @@ def start_herbevestiging(public_id: str):
 @role_required(Role.reviewer, Role.griffier)
 def measures_overview():
     state = request.args.get("status") or ""
-    if state not in measures.FOLLOW_UP_LABELS:
+    if state not in FOLLOW_UP_LABELS:
         state = ""
     rows = measures.overview(current_user, state or None)
     today = date.today()
     sitting = [(t, terms.measure_counts(t, today), terms.herbevestiging_blocker(t, today),
                 reports.reports_of(t.signed_dossier) if t.signed_dossier else {})
                for t in terms.sitting_terms(current_user, today)]
-    return render_template("review/measures.html", rows=rows, state=state, labels=measures.FOLLOW_UP_LABELS,
+    return render_template("review/measures.html", rows=rows, state=state, labels=FOLLOW_UP_LABELS,
                            note_form=NoteForm(), action_form=ActionForm(), sitting=sitting,
                            end_form=EndTermForm())
 

@@ -29,6 +29,7 @@ NOT_ABOUT_A_PERSON = {
     "throttle_event": "anonymous rate-limit counters (hashed keys), pruned daily",
     "deleted_report": "number and hash of a deleted signed PDF, no person",
     "organisation_profile": "the organisation's own profile: names, KvK numbers, verbonden partijen, territory, portefeuilles",
+    "organisation_signing_key": "the organisation's signing CA and certificate (key material, no person)",
     "alembic_version": "schema version",
     "sso_config": "the organisation's single sign-on settings (issuer, client, domains); names at most a staff "
                   "administrator for emergency access, never a candidate",

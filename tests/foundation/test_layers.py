@@ -20,8 +20,9 @@ ROOT = Path(integrity_tool.__file__).parent
 PACKAGE = "integrity_tool"
 
 FLOORS = [
-    # the foundation: which text and numbers are accepted (textcheck.py, pure; questionnaire/ uses it)
-    {"textcheck"},
+    # the foundation: which text and numbers are accepted (textcheck.py) and the domain vocabulary
+    # (vocabulary.py: levels, outcomes, measure owners); pure, every room may use them
+    {"textcheck", "vocabulary"},
     # 0: the ground floor, each room on its own
     {"config", "extensions", "crypto", "mail", "logging_redact", "questionnaire", "signing", "xlsx"},
     # 1: pure rooms on the definition language and its value conventions: the rule engine, the PDFs
@@ -37,7 +38,8 @@ FLOORS = [
 ALLOWED_UP = {("cli", "__init__")}
 APART = {"migrations"}
 # No Flask, no database: usable in a spawned process, a CLI without app, or a unit test.
-PURE = {"questionnaire", "scoring", "pdf", "signing", "crypto", "render_pool", "mail", "xlsx", "textcheck"}
+PURE = {"questionnaire", "scoring", "pdf", "signing", "crypto", "render_pool", "mail", "xlsx", "textcheck",
+        "vocabulary"}
 FRAMEWORK = {"flask", "flask_babel", "flask_login", "flask_migrate", "flask_sqlalchemy", "flask_wtf", "sqlalchemy",
              "werkzeug", "alembic"}
 

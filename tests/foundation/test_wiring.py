@@ -19,7 +19,7 @@ URL_FOR_IN_TEMPLATE = re.compile(r"""url_for\(\s*['"]([^'"]+)['"]""")
 
 BLUEPRINTS = {"main", "auth", "candidate", "review", "griffie", "admin", "public", "register",
               "candidate_measures", "activation", "invite", "sso", "admin_sso"}
-COMMANDS = {"init", "org", "user", "demo", "demo-code", "questionnaire", "rotate-key", "audit", "purge",
+COMMANDS = {"init", "org", "user", "demo", "demo-code", "questionnaire", "rotate-key", "signing", "audit", "purge",
             "backup", "restore", "reminders", "verify-pdf"}
 
 

@@ -41,3 +41,20 @@ def test_nothing_leaves_afgerond_or_ingetrokken():
     for action, (sources, _target) in workflow.TRANSITIONS.items():
         assert DossierStatus.afgerond not in sources
         assert DossierStatus.ingetrokken not in sources
+
+
+def test_status_sets_are_read_off_the_transition_table():
+    """guards, overview and the candidate pages ask the workflow; the sets follow its table."""
+    from integrity_tool.services import guards, overview
+
+    S = DossierStatus
+    leaving = {s for sources, _target in workflow.TRANSITIONS.values() for s in sources}
+    assert set(workflow.FROZEN) == set(ALL) - leaving == {S.afgerond, S.ingetrokken}
+    assert set(workflow.REVIEWABLE) == set(workflow.TRANSITIONS["sign_off"][0]) == {S.in_behandeling,
+                                                                                      S.maatregelen_voorgesteld}
+    assert set(workflow.EDITABLE_BY_CANDIDATE) == {S.concept, S.terug_naar_kandidaat}
+    assert set(workflow.OPEN) == set(ALL) - set(workflow.FROZEN)
+    assert guards.FROZEN is workflow.FROZEN and guards.REVIEWABLE is workflow.REVIEWABLE
+    assert overview.OPEN_STATUSES is workflow.OPEN
+    for status in workflow.REVIEWABLE:  # the reviewer's statuses are exactly those sign-off leaves from
+        assert workflow.allowed("sign_off", status) and workflow.allowed("request_clarification", status)

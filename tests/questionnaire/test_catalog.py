@@ -23,14 +23,27 @@ THEMES = {"benoembaarheid", "onverenigbaar", "hoofdfunctie", "nevenfuncties", "b
 
 def test_four_questionnaires_for_the_four_kinds():
     cat = default_catalog()
-    assert [q.id for q in cat.all()] == ["kandidaat-bewindspersoon", "kandidaat-db-lid-waterschap",
-                                         "kandidaat-gedeputeerde", "kandidaat-wethouder"]
+    assert [q.id for q in cat.latest()] == ["kandidaat-bewindspersoon", "kandidaat-db-lid-waterschap",
+                                            "kandidaat-gedeputeerde", "kandidaat-wethouder"]
     assert [q.id for q in cat.for_kind("gemeente")] == ["kandidaat-wethouder"]
     assert [q.id for q in cat.for_kind("provincie")] == ["kandidaat-gedeputeerde"]
     assert [q.id for q in cat.for_kind("waterschap")] == ["kandidaat-db-lid-waterschap"]
     assert [q.id for q in cat.for_kind("kabinetsformatie")] == ["kandidaat-bewindspersoon"]
     with pytest.raises(KeyError):
         cat.get("bestaat-niet")
+
+
+def test_versions_the_fact_markers_came_with_and_the_archived_ones():
+    """The fact markers (issue 12) changed the content, so the four questionnaires are 2026.2; 2026.1 stays
+    (archived as it was, includes resolved) so dossiers that began on it keep being shown and scored with it."""
+    cat = default_catalog()
+    for qid in ("kandidaat-bewindspersoon", "kandidaat-db-lid-waterschap", "kandidaat-gedeputeerde",
+                "kandidaat-wethouder"):
+        assert cat.versions(qid) == ["2026.1", "2026.2"]
+        new, old = cat.get(qid), cat.get(qid, "2026.1")
+        assert new.version == "2026.2" and new.facts and not old.facts
+        assert new.content_hash != old.content_hash and cat.by_hash(old.content_hash) is old
+        assert old.source.name == f"{qid}-2026.1.yaml"
 
 
 def test_wethouder_coverage():
@@ -159,7 +172,7 @@ def test_docs_example_loads_and_scores_as_documented(tmp_path):
 def test_cli_validate_shipped_ok():
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("OK  ") == 5
+    assert result.output.count("OK  ") == 9  # measures + 4 questionnaires x 2 versions
 
 
 def test_cli_validate_broken_file(tmp_path):

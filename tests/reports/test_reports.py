@@ -153,8 +153,9 @@ def test_unknown_signer_is_reported(app, make_org, signed):
     from integrity_tool.pdf import render_summary
     from integrity_tool.pdf.sample import sample_report_data
 
-    foreign = signing.sign_pdf(render_summary(sample_report_data()), orgsetup.ensure_org_keys(other).p12_path,
-                               orgsetup.signing_passphrase(), signer_name="X", reason="test", location="Y")
+    material = orgsetup.ensure_org_keys(other)
+    foreign = signing.sign_pdf(render_summary(sample_report_data()), material.p12,
+                               material.passphrase, signer_name="X", reason="test", location="Y")
     outcome = reports.verify_upload(foreign)
     assert not outcome.ok and "Het documentnummer is bij ons niet bekend." in outcome.problems
 

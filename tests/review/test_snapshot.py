@@ -30,6 +30,18 @@ def test_for_record_by_id_and_version_then_by_hash_then_none():
     assert catalog.for_record(_record(q, version="99.9", content_hash="")) is None
 
 
+def test_a_dossier_pinned_to_the_version_before_the_fact_markers_keeps_it():
+    """2026.2 brought the fact markers; a dossier that began on 2026.1 (stored with the hash the loader then
+    computed, which no longer matches) is still shown and scored with 2026.1, not with the newest version."""
+    catalog = default_catalog()
+    old, new = catalog.get("kandidaat-wethouder", "2026.1"), catalog.get("kandidaat-wethouder")
+    assert new.version == "2026.2" and old is not new
+    pre_facts_hash = "b3816094633cd270" + "0" * 48  # what the pre-2026.2 loader stored; id + version decide
+    assert catalog.for_record(_record(old, content_hash=pre_facts_hash)) is old
+    assert catalog.for_record(_record(old)) is old
+    assert catalog.for_record(_record(new)) is new
+
+
 def _lose_version(world, *, keep_hash: bool):
     """Pretend the dossier's questionnaire version was removed from the instance directory."""
     for record in [world.dossier, *snapshot.submissions(world.dossier)]:

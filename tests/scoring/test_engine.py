@@ -70,7 +70,7 @@ def test_order_counts_outcome_and_roundtrip():
     assert OUTCOME_LABELS[r.suggested_outcome] == "Ernstige risico's — benoeming niet geadviseerd"
     assert Result.from_dict(r.to_dict()) == r
     assert all(Finding.from_dict(f.to_dict()) == f for f in r.findings)
-    assert r.content_hash == q.content_hash and r.questionnaire_version == "2026.1"
+    assert r.content_hash == q.content_hash and r.questionnaire_version == "2026.2"
 
 
 def test_outcome_scale():
