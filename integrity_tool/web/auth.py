@@ -108,8 +108,11 @@ def _sso_form():
     from ..services import sso
     from .sso import SsoStartForm
 
-    g.form_action_origins = sso.provider_origins()  # the SSO form's redirect goes there
-    return SsoStartForm(formdata=None)
+    origins = sso.provider_origins()
+    if not origins:
+        return None  # no organisation uses single sign-on: no such section on the log-in page
+    g.form_action_origins = origins  # the SSO form's redirect goes there
+    return SsoStartForm(formdata=None, prefix="sso")
 
 
 @bp.route("/inloggen/code", methods=["GET", "POST"])

@@ -63,7 +63,7 @@ MSG_OTHER_ISSUER = ("Het discovery-document noemt een andere issuer. Gebruik pre
 
 
 class SsoStartForm(FlaskForm):
-    email = EmailField(_l("Uw e-mailadres bij uw organisatie"),
+    email = EmailField(_l("Uw werkmail bij uw organisatie"),
                        validators=[DataRequired(_l("Vul uw e-mailadres in.")), Length(max=254)])
 
 
@@ -110,7 +110,7 @@ def _problem(kind: str, status: int, message: str | None = None):
 @bp.route("/inloggen/organisatie", methods=["POST"])
 def choose():
     """The e-mail address decides the organisation (its allowed domains); the identity provider gets it as hint."""
-    form = SsoStartForm()
+    form = SsoStartForm(prefix="sso")
     if not form.validate_on_submit():
         flash(_("Vul uw e-mailadres bij uw organisatie in."), "error")
         return redirect(url_for("auth.login"))

@@ -59,7 +59,7 @@ def test_burgemeester_signs_in_through_the_organisation(new_context, visit, serv
     bm = new_context().new_page()
     bm.goto("/inloggen")
     visit(bm, "inloggen-met-organisatie")
-    bm.get_by_label("Uw e-mailadres bij uw organisatie").fill(burgemeester.email)
+    bm.get_by_label("Uw werkmail bij uw organisatie").fill(burgemeester.email)
     with bm.expect_navigation():
         bm.get_by_role("button", name="Inloggen via uw organisatie").click()
     assert bm.url.startswith(provider.issuer + "/interaction/"), bm.url
@@ -69,7 +69,7 @@ def test_burgemeester_signs_in_through_the_organisation(new_context, visit, serv
     bm.wait_for_load_state("load")
     assert bm.url.startswith(server.base_url + "/beoordeling"), bm.url
     visit(bm, "burgemeester-dashboard-via-sso")
-    assert "Bram Burgemeester" in bm.locator("header").inner_text()
+    assert "Uitloggen" in bm.locator("header").inner_text()  # signed in, on the burgemeester's dashboard
 
     # --- logging out ends the provider's session too (RP-initiated log-out), and lands on our log-in page
     with bm.expect_navigation():
@@ -85,7 +85,7 @@ def test_burgemeester_signs_in_through_the_organisation(new_context, visit, serv
     # --- someone of the organisation without an account here: a clear page, no account made
     other = new_context().new_page()
     other.goto("/inloggen")
-    other.get_by_label("Uw e-mailadres bij uw organisatie").fill(f"onbekend@{DOMAIN}")
+    other.get_by_label("Uw werkmail bij uw organisatie").fill(f"onbekend@{DOMAIN}")
     with other.expect_navigation():
         other.get_by_role("button", name="Inloggen via uw organisatie").click()
     with other.expect_navigation(url=f"{server.base_url}/**"):

@@ -58,9 +58,9 @@ def test_happy_path_burgemeester_signs_in(client, sso_world):
 
 
 def test_the_email_on_the_login_page_finds_the_organisation(client, sso_world):
-    response = client.post("/inloggen/organisatie", data={"email": f"Bram@{DOMAIN}"})
+    response = client.post("/inloggen/organisatie", data={"sso-email": f"Bram@{DOMAIN}"})
     assert response.status_code == 302 and f"/inloggen/organisatie/{sso_world.org.slug}" in response.headers["Location"]
-    response = client.post("/inloggen/organisatie", data={"email": "iemand@elders.nl"})
+    response = client.post("/inloggen/organisatie", data={"sso-email": "iemand@elders.nl"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/inloggen")
     page = client.get("/inloggen").get_data(as_text=True)
     assert "niet ingesteld" in page and "Inloggen met uw organisatieaccount" in page
