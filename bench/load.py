@@ -5,6 +5,7 @@ Usage:
     python bench/load.py                  # 5 minutes
     python bench/load.py --duration 60    # quick run
     python bench/load.py --soak           # 30 minutes, worker RSS sampled every 30 s
+    python bench/load.py --servers 2      # two app servers (own empty instance folders), one database
 Options: --candidates 50 --reviewers 5 --think 2.0 --database-url postgresql://postgres@127.0.0.1:5432/loadtest
 
 Each candidate logs in once (password + TOTP), then works through its dossiers: every section page
@@ -16,6 +17,14 @@ Think time between requests: uniform 0.5–1.5 × --think seconds (open-ish load
 The virtual users run as threads in --clients load-generating processes (default 4), so that the
 client's own GIL and garbage collector add as little as possible to what it measures; the report
 also gives the server-side times from gunicorn's access log for comparison.
+
+With ``--servers 2`` two gunicorn servers run side by side, each with its own instance folder (the
+second one must stay empty: anything written there counts as an error), sharing only the database and
+the configuration (SECRET_KEY, data keys, an SMTP server: a sink in this process);
+``--workers`` is then per server (default 1 each, so the machine runs as many workers as with one
+server). Every virtual user sends its requests round robin to the servers, as a balancer without
+sticky sessions would (in the client, so no proxy process takes CPU from the servers): a page served
+by one server is posted to the other, and each reviewer signs off on either.
 
 Prints per-endpoint p50/p95/p99, throughput, errors and memory; the LAST line is one JSON object
 with the figures, the targets and "ok".
@@ -195,11 +204,13 @@ def pct(values: list[float], p: float) -> float:
 
 
 class VirtualUser:
-    def __init__(self, base: str, stats: Stats, think: float, stop: threading.Event):
+    def __init__(self, bases: list[str], stats: Stats, think: float, stop: threading.Event):
+        import itertools
+
         import requests
 
         self.http = requests.Session()
-        self.base = base
+        self.bases = itertools.cycle(random.sample(bases, len(bases)))  # round robin over the servers
         self.stats = stats
         self.think_mean = think
         self.stop = stop
@@ -210,7 +221,7 @@ class VirtualUser:
     def call(self, name: str, method: str, path: str, expect=(200,), data=None):
         start = time.perf_counter()
         try:
-            r = self.http.request(method, self.base + path, data=data, allow_redirects=False, timeout=60)
+            r = self.http.request(method, next(self.bases) + path, data=data, allow_redirects=False, timeout=60)
         except Exception as exc:  # connection refused/reset
             self.stats.add(name, (time.perf_counter() - start) * 1000, False, f"{type(exc).__name__} {path}")
             return None
@@ -326,7 +337,7 @@ def reviewer_loop(vu: VirtualUser, who: dict, stats: Stats, counters: dict):
 
 # --- client processes ----------------------------------------------------------------------------
 
-def client_process(base: str, users: list, qn_key: list, think: float, ramp: float, total_users: int,
+def client_process(bases: list[str], users: list, qn_key: list, think: float, ramp: float, total_users: int,
                    stop, results) -> None:
     """One load-generating process: a thread per virtual user; sends its figures back at the end.
 
@@ -342,7 +353,7 @@ def client_process(base: str, users: list, qn_key: list, think: float, ramp: flo
     counters = {"submitted": 0, "signed": 0}
     threads = []
     for index, kind, who in users:
-        vu = VirtualUser(base, stats, think, stop)
+        vu = VirtualUser(bases, stats, think, stop)
         target = (candidate_loop, (vu, who, qn, stats, counters)) if kind == "c" else \
             (reviewer_loop, (vu, who, stats, counters))
         threads.append(threading.Thread(target=_delayed, args=(stop, ramp * index / total_users, *target),
@@ -354,14 +365,15 @@ def client_process(base: str, users: list, qn_key: list, think: float, ramp: flo
     results.put({"stats": stats.dump(), "counters": counters})
 
 
-def server_side_times(log_path: Path) -> dict[str, list[float]]:
-    """Request times as gunicorn logged them (its %(M)s atom), by endpoint, for comparison."""
+def server_side_times(log_paths: list[Path]) -> dict[str, list[float]]:
+    """Request times as gunicorn logged them (its %(M)s atom), by endpoint, over all servers, for comparison."""
     patterns = {"GET section": r'"GET /kandidaat/dossier/[^/]+/onderdeel/[a-z0-9_]+ ',
                 "POST section": r'"POST /kandidaat/dossier/[^/]+/onderdeel/[a-z0-9_]+ ',
                 "POST sign": r'"POST /beoordeling/dossier/[^/]+/ondertekenen '}
     out: dict[str, list[float]] = {name: [] for name in patterns}
     compiled = {name: re.compile(p + r'[^"]*" \d+ \S+ (\d+)ms$') for name, p in patterns.items()}
-    for line in log_path.read_text(errors="replace").splitlines():
+    lines = [line for path in log_paths for line in path.read_text(errors="replace").splitlines()]
+    for line in lines:
         for name, rx in compiled.items():
             m = rx.search(line)
             if m:
@@ -419,7 +431,10 @@ def main(argv=None) -> int:
     ap.add_argument("--candidates", type=int, default=50)
     ap.add_argument("--reviewers", type=int, default=5)
     ap.add_argument("--think", type=float, default=2.0, help="mean think time in seconds")
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--servers", type=int, default=1, choices=(1, 2),
+                    help="app servers, each with its own instance folder, on the one database")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="gunicorn workers per server (default 2 with one server, 1 each with two)")
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL",
                                                              "postgresql://postgres@127.0.0.1:5432/loadtest"))
@@ -437,18 +452,38 @@ def main(argv=None) -> int:
         return 0
     duration = 1800.0 if args.soak else args.duration
     sample_every = 30.0
+    if args.workers is None:
+        args.workers = 2 if args.servers == 1 else 1
+
+    import secrets
+
+    from integrity_tool import crypto
 
     workdir = Path(tempfile.mkdtemp(prefix="it-load-"))
-    instance = workdir / "instance"
-    log_path = workdir / "gunicorn.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INTEGRITY_TOOL_")}
-    env.pop("REDIS_URL", None)
-    env.update({"INTEGRITY_TOOL_INSTANCE": str(instance), "DATABASE_URL": args.database_url,
-                "INTEGRITY_TOOL_SESSION_COOKIE_SECURE": "false", "INTEGRITY_TOOL_BASE_URL": "http://127.0.0.1",
-                "PYTHONPATH": str(ROOT)})
+    instances = [workdir / ("instance" if n == 0 else f"instance-{n + 1}") for n in range(args.servers)]
+    log_paths = [workdir / ("gunicorn.log" if n == 0 else f"gunicorn-{n + 1}.log") for n in range(args.servers)]
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith("INTEGRITY_TOOL_")}
+    base_env.pop("REDIS_URL", None)
+    # Shared by the servers through configuration only: database, secret key, data keys.
+    base_env.update({"DATABASE_URL": args.database_url, "SECRET_KEY": secrets.token_hex(32),
+                     "INTEGRITY_TOOL_DATA_KEYS": crypto.generate_key(),
+                     "INTEGRITY_TOOL_SESSION_COOKIE_SECURE": "false", "INTEGRITY_TOOL_BASE_URL": "http://127.0.0.1",
+                     "PYTHONPATH": str(ROOT)})
     if args.report_processes is not None:
-        env["INTEGRITY_TOOL_REPORT_PROCESSES"] = str(args.report_processes)
-    print(f"== database {args.database_url} (recreated), instance {instance}")
+        base_env["INTEGRITY_TOOL_REPORT_PROCESSES"] = str(args.report_processes)
+    sink = None
+    if args.servers > 1:  # mail through SMTP (to a sink here), as several servers must: no outbox per server
+        from tests.security.two_servers import SmtpSink
+
+        sink = SmtpSink()
+        base_env.update({"INTEGRITY_TOOL_MAIL_SERVER": "127.0.0.1", "INTEGRITY_TOOL_MAIL_PORT": str(sink.port),
+                         "INTEGRITY_TOOL_MAIL_USE_TLS": "false"})
+    envs = [dict(base_env, INTEGRITY_TOOL_INSTANCE=str(instance)) for instance in instances]
+    for instance in instances[1:]:
+        instance.mkdir()  # and it stays empty
+    env = envs[0]
+    print(f"== database {args.database_url} (recreated), {args.servers} server(s), instance(s) "
+          + ", ".join(map(str, instances)))
     prepare_database(args.database_url)
     journey_s = 30 * args.think  # ~27 requests per journey
     per_candidate = int(duration / journey_s) + 2
@@ -465,29 +500,31 @@ def main(argv=None) -> int:
     print(f"== set-up: {args.candidates} candidates × {per_candidate} dossiers, {args.reviewers} reviewers × "
           f"{per_reviewer} submitted dossiers ({time.time() - t0:.0f} s)")
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = open(log_path, "ab")
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-                               "--workers", str(args.workers),
-                               "--threads", str(args.threads),
-                               "--bind", f"127.0.0.1:{port}", "--keep-alive", str(args.keep_alive),
-                               "integrity_tool:create_app()"],
-                              env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True)
+    servers, logs, bases = [], [], []
+    for n in range(args.servers):
+        port = free_port()
+        bases.append(f"http://127.0.0.1:{port}")
+        logs.append(open(log_paths[n], "ab"))
+        servers.append(subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
+             "--workers", str(args.workers), "--threads", str(args.threads),
+             "--bind", f"127.0.0.1:{port}", "--keep-alive", str(args.keep_alive), "integrity_tool:create_app()"],
+            env=envs[n], cwd=ROOT, stdout=logs[n], stderr=logs[n], start_new_session=True))
     try:
         import requests
 
-        deadline = time.time() + 60
-        while True:
-            try:
-                if requests.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            if time.time() > deadline or server.poll() is not None:
-                print(log_path.read_text()[-3000:], file=sys.stderr)
-                return 2
-            time.sleep(0.3)
+        for base, server, log_path in zip(bases, servers, log_paths):
+            deadline = time.time() + 90
+            while True:
+                try:
+                    if requests.get(base + "/healthz", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if time.time() > deadline or server.poll() is not None:
+                    print(log_path.read_text()[-3000:], file=sys.stderr)
+                    return 2
+                time.sleep(0.3)
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")
@@ -500,12 +537,12 @@ def main(argv=None) -> int:
         ramp = min(20.0, duration / 4)
         n_clients = max(1, min(args.clients, len(users)))
         clients = [ctx.Process(target=client_process, daemon=True,
-                               args=(base, users[k::n_clients], world["questionnaire"], args.think, ramp, len(users),
+                               args=(bases, users[k::n_clients], world["questionnaire"], args.think, ramp, len(users),
                                      stop, results)) for k in range(n_clients)]
         started = time.time()
         for c in clients:
             c.start()
-        pids = worker_pids(server.pid)
+        pids = [p for server in servers for p in worker_pids(server.pid)]
         samples = [(0.0, {p: rss_mb(p) for p in pids})]
         print(f"== running {duration:.0f} s with {len(users)} virtual users in {n_clients} client processes "
               f"(ramp-up {ramp:.0f} s), workers {pids}")
@@ -514,7 +551,7 @@ def main(argv=None) -> int:
             time.sleep(1)
             if time.time() >= next_sample:
                 next_sample += sample_every
-                current = worker_pids(server.pid)
+                current = [p for server in servers for p in worker_pids(server.pid)]
                 samples.append((time.time() - started, {p: rss_mb(p) for p in current}))
                 if args.soak:
                     total = sum(samples[-1][1].values())
@@ -532,17 +569,26 @@ def main(argv=None) -> int:
         for c in clients:
             c.join(timeout=10)
         elapsed = time.time() - started
-        end_pids = worker_pids(server.pid)
+        end_pids = [p for server in servers for p in worker_pids(server.pid)]
         samples.append((elapsed, {p: rss_mb(p) for p in end_pids}))
     finally:
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(server.pid, signal.SIGKILL)
-        log.close()
+        for server in servers:
+            try:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(server.pid, signal.SIGKILL)
+        for log in logs:
+            log.close()
+        if sink is not None:
+            print(f"== {len(sink.messages)} mails sent through SMTP")
+            sink.close()
 
-    return report(stats, counters, elapsed, samples, pids, end_pids, args, duration, log_path, workdir)
+    leftovers = [str(p.relative_to(i)) for i in instances[1:] for p in i.rglob("*")]
+    if leftovers:  # a server with an empty instance folder must not have needed (or written) anything there
+        print(f"files written in the second server's instance folder: {leftovers}")
+        stats.errors["instance folder written"] += len(leftovers)
+    return report(stats, counters, elapsed, samples, pids, end_pids, args, duration, log_paths, workdir)
 
 
 def _delayed(stop, delay, fn, fn_args):
@@ -551,7 +597,7 @@ def _delayed(stop, delay, fn, fn_args):
     fn(*fn_args)
 
 
-def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, log_path, workdir) -> int:
+def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, log_paths, workdir) -> int:
     total = sum(len(v) for v in stats.times.values())
     errors = sum(stats.errors.values())
     print(f"\n{'endpoint':24s} {'count':>7s} {'err':>5s} {'p50 ms':>8s} {'p95 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}")
@@ -585,9 +631,13 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
     if args.soak:
         print(f"second half of the soak: {late_growth:+.1f} MiB (target ≤ {TARGET_SOAK_LATE_GROWTH_MB:.0f})")
     server_side = {name: {"p50": round(pct(v, 50), 1), "p95": round(pct(v, 95), 1), "p99": round(pct(v, 99), 1)}
-                   for name, v in server_side_times(log_path).items() if v}
+                   for name, v in server_side_times(log_paths).items() if v}
     print("as gunicorn measured them (without network and client): " + "; ".join(
         f"{name} p50 {v['p50']:.0f} / p95 {v['p95']:.0f} / p99 {v['p99']:.0f} ms" for name, v in server_side.items()))
+    per_server = [sum(1 for line in path.read_text(errors="replace").splitlines() if '"GET ' in line or '"POST ' in line)
+                  for path in log_paths]
+    if args.servers > 1:
+        print("requests per server (access logs): " + ", ".join(map(str, per_server)))
     if stats.error_samples:
         print("first errors:\n  " + "\n  ".join(stats.error_samples))
     ok = (errors == 0 and bool(page_times) and bool(sign_times) and page_p95 <= TARGET_PAGE_P95_MS
@@ -595,13 +645,14 @@ def report(stats, counters, elapsed, samples, pids, end_pids, args, duration, lo
           and sign_p95 <= TARGET_SIGNOFF_P95_MS and not respawned
           and (not args.soak or late_growth <= TARGET_SOAK_LATE_GROWTH_MB))
     if args.keep or not ok:
-        print(f"server log: {log_path}")
+        print("server log(s): " + ", ".join(map(str, log_paths)))
     else:
         shutil.rmtree(workdir, ignore_errors=True)
     summary = {
         "benchmark": "load", "soak": bool(args.soak), "duration_s": round(elapsed, 1),
         "users": {"candidates": args.candidates, "reviewers": args.reviewers, "think_s": args.think},
-        "server": {"workers": args.workers, "threads": args.threads, "database": "postgresql"},
+        "server": {"servers": args.servers, "workers": args.workers, "threads": args.threads,
+                   "database": "postgresql", "requests_per_server": per_server},
         "requests": total, "errors": errors, "throughput_rps": round(total / elapsed, 2),
         "submissions": counters["submitted"], "signoffs": counters["signed"],
         "page_p95_ms": round(page_p95, 1), "signoff_p95_ms": round(sign_p95, 1),

@@ -45,13 +45,20 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_commands(app)
 
+    def _current_locale() -> str:
+        from flask_babel import get_locale
+
+        return str(get_locale() or "nl")
+
+    # also a Jinja global: macros imported without context (candidate/_macros.html) read it too
+    app.jinja_env.globals["current_locale"] = _current_locale
+
     @app.context_processor
     def _template_globals():
         from flask_babel import get_locale
 
-        from flask_babel import gettext
-
         from .services import measures as measures_service
+        from .web.i18n import message_text
 
         def measure_text(measure) -> tuple[str, str]:
             return measures_service.localized(measure, str(get_locale() or "nl"))
@@ -64,9 +71,9 @@ def create_app(config: dict | None = None) -> Flask:
                 "measure_text": measure_text,
                 # a catalogue measure's title by id, in the reader's language
                 "catalogue_title": catalogue_title,
-                # Translate a *variable* (a label constant): unlike `_()` in templates, the result
-                # is a plain string, so autoescaping still applies to it.
-                "tr": lambda value: gettext(value) if value else ""}
+                # Translate a *variable* (a label constant, a service message with parameters): unlike
+                # `_()` in templates, the result is a plain string, so autoescaping still applies to it.
+                "tr": message_text}
 
     return app
 
@@ -101,12 +108,15 @@ def _init_extensions(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, event)
 
-    dirs = [Path(app.config["QUESTIONNAIRE_DIR"]), Path(app.instance_path) / "questionnaires"]
-    # A broken organisation-specific questionnaire must not take the whole service down: it is
-    # skipped, and its errors are shown to administrators (and by `questionnaire validate`).
-    catalog = Catalog.from_dirs([d for d in dirs if d.is_dir()], strict=False)
+    # The shipped questionnaires; an organisation's own live in the database
+    # (services/org_questionnaires.py). Files left in the old instance/questionnaires/ are not used.
+    catalog = Catalog.from_dirs([Path(app.config["QUESTIONNAIRE_DIR"])], strict=False)
     for line in catalog.errors:
         app.logger.warning("vragenlijst overgeslagen: %s", line)
+    legacy = Path(app.instance_path) / "questionnaires"
+    if legacy.is_dir() and any(legacy.glob("*.y*ml")):
+        app.logger.warning("%s wordt niet meer gelezen: zet elke vragenlijst met 'integrity-tool questionnaire "
+                           "import --org NAAM BESTAND' in de database", legacy)
     app.extensions["integrity_tool.catalog"] = catalog
     app.extensions["integrity_tool.throttle"] = Throttle(app.config.get("REDIS_URL"))
     from .services.security import configure_hasher

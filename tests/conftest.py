@@ -1,5 +1,9 @@
 """Shared fixtures: one app and schema per test session, tables emptied after every test.
 
+Users and organisations: ``make_org`` and ``make_user(role, org)`` return callables; ``org``,
+``griffier`` and ``reviewer`` are the organisation most tests work in. Dossiers come from
+``make_dossier(status=...)`` only (tests/factories.py: it drives the real services).
+
 Set DATABASE_URL to run the whole suite on PostgreSQL (CI does both).
 """
 from __future__ import annotations
@@ -17,8 +21,7 @@ from sqlalchemy import text
 from integrity_tool import create_app
 from integrity_tool.models import Organisation, User, db
 from integrity_tool.services import orgsetup, security, users
-
-TEST_PASSWORD = "correct paard batterij nietje"
+from tests.factories import TEST_PASSWORD, DossierFactory, fresh_code
 
 
 def _test_config(instance: Path, **extra) -> dict:
@@ -189,18 +192,39 @@ def make_user(app_ctx, make_org):
     return factory
 
 
+@pytest.fixture
+def org(make_org):
+    return make_org("Gemeente Oosterhout-Test")
+
+
+@pytest.fixture
+def griffier(make_user, org):
+    return make_user("griffier", org, name="Greet Griffier")
+
+
+@pytest.fixture
+def reviewer(make_user, org):
+    return make_user("reviewer", org, name="Bert Burgemeester")
+
+
+@pytest.fixture
+def make_dossier(org, griffier, reviewer, make_user):
+    """``make_dossier(status="concept", *, answers=None, org=None, reviewer=..., result=None, ...)``:
+    see tests/factories.py (``DossierFactory``)."""
+    return DossierFactory(org, griffier, reviewer, make_user)
+
+
 def totp_now(user: User) -> str:
     return pyotp.TOTP(user.totp_secret).now()
 
 
 def login(client, user: User, password: str = TEST_PASSWORD):
-    """Log in through the real forms: password, then a fresh TOTP code."""
-    # A TOTP code is accepted once per time step; tests log in many times within 30 seconds.
-    db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"), {"id": user.id})
-    db.session.commit()
+    """Log in through the real forms: password, then a fresh TOTP code (a code is accepted once per
+    time step; tests log in many times within 30 seconds)."""
+    code = fresh_code(user)
     response = client.post("/inloggen", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    response = client.post("/inloggen/code", data={"code": totp_now(user)})
+    response = client.post("/inloggen/code", data={"code": code})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
 

@@ -6,6 +6,7 @@ from .measure import FOLLOW_UP_LABELS, MEASURE_STATUS_LABELS, FollowUp, MeasureA
 from .notification import NotificationSent
 from .organisation import KIND_LABELS, Organisation, OrgKind, Round
 from .profile import OrganisationProfile
+from .questionnaire import QUESTIONNAIRE_STATUS_LABELS, QUESTIONNAIRE_STATUSES, OrgQuestionnaire
 from .relation import Relation, RelationUpload
 from .report import Report
 from .signing_key import OrganisationSigningKey
@@ -17,6 +18,7 @@ from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, Thrott
 __all__ = [
     "db", "utcnow", "new_public_id",
     "Organisation", "OrgKind", "KIND_LABELS", "Round", "OrganisationProfile", "OrganisationSigningKey",
+    "OrgQuestionnaire", "QUESTIONNAIRE_STATUSES", "QUESTIONNAIRE_STATUS_LABELS",
     "User", "Role", "ROLE_LABELS", "UserSession", "Invitation", "RecoveryCode", "EmailCode", "ThrottleEvent",
     "Dossier", "DossierKind", "DossierStatus", "FindingCounts", "STATUS_LABELS", "AppointmentResult", "Submission",
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",

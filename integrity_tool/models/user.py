@@ -30,7 +30,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # None only for the platform administrator (Role.platform), who belongs to no organisation.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True, nullable=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
@@ -50,7 +51,7 @@ class User(UserMixin, db.Model):
     sso_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login

@@ -1,7 +1,7 @@
 """Questionnaire definitions: load and validate YAML into frozen objects. No Flask, no db."""
 from .catalog import Catalog, default_catalog, instance_questionnaire_dir, questionnaire_files
 from .errors import QuestionnaireError
-from .loader import SHIPPED_DIR, content_hash, load_measures, load_questionnaire
+from .loader import SHIPPED_DIR, content_hash, load_measures, load_questionnaire, load_questionnaire_text
 from .model import (Condition, Measure, Option, Question, Questionnaire, Risk, Section, Theme,
                     fill_placeholders, version_key)
 from .schema import (KINDS, LEVEL_LABELS, OUTCOME_LABELS, OWNER_LABELS, QUESTION_TYPES, SCHEMA_VERSION, Level,
@@ -16,7 +16,7 @@ __all__ = [
     "Questionnaire", "QuestionnaireError", "Risk", "SCHEMA_VERSION", "SHIPPED_DIR", "Section",
     "Theme", "content_hash", "default_catalog", "display_value", "fill_placeholders",
     "format_money", "instance_questionnaire_dir", "is_visible", "load_measures",
-    "load_questionnaire", "missing_required", "prune_hidden", "questionnaire_files",
+    "load_questionnaire", "load_questionnaire_text", "missing_required", "prune_hidden", "questionnaire_files",
     "section_complete", "validate_value", "version_key", "visible_questions",
     "visible_subquestions",
 ]

@@ -32,12 +32,12 @@ _MAX_INCLUDE_DEPTH = 5
 class _Load:
     """State of one load: errors, positions and the file name shown in messages."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, nodes: dict | None = None) -> None:
         self.path = Path(path)
         self.display = str(path)
         self.errors = ErrorCollector()
         self.pos = Positions()
-        self.reader = SourceReader(self.errors, self.pos)
+        self.reader = SourceReader(self.errors, self.pos, nodes)
         self.root: Any = None
 
     def err(self, container: Any, key: Any, path: str, message: str) -> None:
@@ -52,9 +52,11 @@ class _Load:
 
 # -- includes ----------------------------------------------------------------------------------
 
-def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: tuple = ()) -> None:
+def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: tuple = (),
+                      root: Path | None = None) -> None:
     """Replace ``- include: file.yaml`` entries in ``sections`` by the file's sections; its
-    ``risks`` are appended to the including file's risks."""
+    ``risks`` are appended to the including file's risks. ``root``: includes must lie inside it
+    (a questionnaire stored in the database may only include the shipped fragments)."""
     sections = data.get("sections")
     if not isinstance(sections, list):
         return
@@ -75,7 +77,7 @@ def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: 
             continue
         try:  # a hostile name (too long, NUL) must be a load error, not an OSError
             target = (base / name).resolve()
-            found = target.is_file()
+            found = target.is_file() and (root is None or target.is_relative_to(root.resolve()))
         except (OSError, ValueError):
             found = False
         if not found:
@@ -94,7 +96,7 @@ def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: 
         for k in fragment:
             if k not in _FRAGMENT_KEYS:
                 ld.err(fragment, k, k, f"onbekende sleutel '{k}' in include-bestand")
-        _resolve_includes(ld, fragment, target.parent, depth + 1, chain + (target,))
+        _resolve_includes(ld, fragment, target.parent, depth + 1, chain + (target,), root)
         for j, sec in enumerate(fragment.get("sections") or []):
             out.append(sec)
             ld.pos.child[(id(out), len(out) - 1)] = ld.pos.of(fragment["sections"], j) or (shown, 1)
@@ -390,10 +392,11 @@ def _require_english(ld: _Load, node: Any, path: str = "") -> None:
 # -- public entry points ---------------------------------------------------------------------------
 
 def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = None, *,
-                       require_en: bool = False) -> Questionnaire:
+                       require_en: bool = False, parsed: dict | None = None) -> Questionnaire:
     """Load and validate one questionnaire; raise QuestionnaireError with all problems.
 
     ``require_en``: also report every text without its English counterpart (``*_en``).
+    ``parsed``: a dict shared by the loads of one catalogue, so each (include) file is parsed once.
 
     ``measures``: the catalogue to check measure ids against; by default ``measures.yaml`` next
     to the file, else the shipped catalogue.
@@ -401,8 +404,29 @@ def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = N
     path = Path(path)
     if measures is None:
         measures = _default_measures_for(path)
-    ld = _Load(path)
+    ld = _Load(path, parsed)
     data = ld.reader.read(path, ld.display)
+    return _load(ld, data, path.parent, measures, require_en=require_en)
+
+
+def load_questionnaire_text(text: str, name: str, measures: dict[str, Measure] | None = None, *,
+                            require_en: bool = False) -> Questionnaire:
+    """Load and validate a questionnaire given as text (e.g. an upload or a database row).
+
+    ``name`` is shown in the error lines (``name:line: path: message``). Includes are resolved in
+    the shipped directory only (``include: common/belangen.yaml``); anything outside it is "not
+    found". ``measures``: the catalogue to check measure ids against (default: the shipped one).
+    :raise QuestionnaireError: with all problems.
+    """
+    if measures is None:
+        measures = _default_measures_for(SHIPPED_DIR / MEASURES_FILE)
+    ld = _Load(Path(name))
+    data = ld.reader.parse(text, ld.display)
+    return _load(ld, data, SHIPPED_DIR, measures, require_en=require_en, root=SHIPPED_DIR)
+
+
+def _load(ld: _Load, data: Any, base: Path, measures: dict[str, Measure] | None, *, require_en: bool,
+          root: Path | None = None) -> Questionnaire:
     if data is None:
         if not ld.errors:
             ld.errors.add(ld.display, 1, "(document)", "leeg bestand")
@@ -411,7 +435,7 @@ def load_questionnaire(path: str | Path, measures: dict[str, Measure] | None = N
         ld.errors.add(ld.display, 1, "(document)", "een vragenlijst is een mapping met o.a. id, version, sections")
         ld.errors.raise_if_any()
     ld.root = data
-    _resolve_includes(ld, data, path.parent)
+    _resolve_includes(ld, data, base, root=root)
     try:
         spec = QuestionnaireSchema.model_validate(data)
     except ValidationError as exc:
@@ -484,5 +508,5 @@ def _default_measures_for(path: Path) -> dict[str, Measure]:
     return merged
 
 
-__all__ = ["load_questionnaire", "load_measures", "content_hash", "QuestionnaireError",
+__all__ = ["load_questionnaire", "load_questionnaire_text", "load_measures", "content_hash", "QuestionnaireError",
            "SHIPPED_DIR", "REPO_ROOT"]

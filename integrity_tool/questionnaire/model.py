@@ -1,6 +1,7 @@
 """Frozen objects a loaded questionnaire is made of. Plain Python; no I/O."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +26,24 @@ def fill_placeholders(template: str, context: dict[str, Any], fallback: str | No
 
     Only the template is scanned, so braces inside user-supplied values are harmless.
     """
-    unknown = UNKNOWN_EN if is_english(lang) else UNKNOWN
+    parts = _template_parts(template)
+    if len(parts) == 1:
+        return template
+    unknown = fallback or (UNKNOWN_EN if is_english(lang) else UNKNOWN)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            value = context.get(part)
+            out.append(unknown if value is None or value == "" else str(value))
+        else:
+            out.append(part)
+    return "".join(out)
 
-    def repl(match: re.Match) -> str:
-        value = context.get(match.group(1))
-        if value is None or value == "":
-            return fallback or unknown
-        return str(value)
 
-    return _PLACEHOLDER.sub(repl, template)
+@functools.lru_cache(maxsize=4096)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """Text and placeholder names alternating (split once per template, not per finding)."""
+    return tuple(_PLACEHOLDER.split(template))
 
 
 def placeholders(template: str) -> list[str]:
@@ -139,10 +149,17 @@ class Question:
         return _pick(self.item_label, self.item_label_en, lang)
 
     def option(self, value: Any) -> Option | None:
+        try:
+            return self._options_by_value.get(value)
+        except TypeError:  # an unhashable answer is no option
+            return None
+
+    @functools.cached_property
+    def _options_by_value(self) -> dict[str, Option]:
+        found: dict[str, Option] = {}
         for opt in self.options:
-            if opt.value == value:
-                return opt
-        return None
+            found.setdefault(opt.value, opt)
+        return found
 
     def sub(self, sub_id: str) -> "Question | None":
         for q in self.questions:

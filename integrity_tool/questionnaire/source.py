@@ -16,6 +16,7 @@ from .errors import ErrorCollector
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _VAR = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 MAX_NODES = 200_000
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class _TooLarge(Exception):
@@ -80,10 +81,13 @@ def locate(positions: Positions, root: Any, loc: tuple) -> tuple[str, int] | Non
 class SourceReader:
     """Reads YAML files into data + positions; reports YAML errors with line numbers."""
 
-    def __init__(self, errors: ErrorCollector, positions: Positions) -> None:
+    def __init__(self, errors: ErrorCollector, positions: Positions, nodes: dict | None = None) -> None:
         self.errors = errors
         self.positions = positions
         self._constructor = yaml.constructor.SafeConstructor()
+        # Parsed files shared by the loads of one catalogue: an include file used by four questionnaires
+        # is parsed once (the variables are filled in afterwards, per include).
+        self._nodes = nodes
 
     def read(self, path: Path, display: str, variables: dict[str, str] | None = None) -> Any:
         try:
@@ -94,8 +98,20 @@ class SourceReader:
         except UnicodeDecodeError:
             self.errors.add(display, 0, "(document)", "het bestand is geen UTF-8-tekst")
             return None
+        return self.parse(text, display, variables, key=str(path))
+
+    def parse(self, text: str, display: str, variables: dict[str, str] | None = None,
+              key: str | None = None) -> Any:
+        """YAML text -> data + positions (``display`` names it in messages); ``None`` on errors.
+        ``key`` (the file's path) lets a shared parse cache reuse the parsed file."""
+        key = (key or display, text)
         try:
-            node = yaml.compose(text, Loader=_Loader)
+            if self._nodes is not None and key in self._nodes:
+                node = self._nodes[key]
+            else:
+                node = yaml.compose(text, Loader=_Loader)
+                if self._nodes is not None:
+                    self._nodes[key] = node
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 0
@@ -150,6 +166,11 @@ class SourceReader:
                 lst.append(self._convert(item_node, file, variables, f"{path}[{i}]"))
                 self.positions.child[(id(lst), i)] = (file, item_node.start_mark.line + 1)
             return lst
+        if node.tag == _STR_TAG:  # most scalars: the text as written (what construct_yaml_str returns)
+            value = node.value
+            if "${" in value:
+                value = self._substitute(value, variables, file, line, path)
+            return value
         try:
             value = self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:

@@ -239,8 +239,16 @@ def format_datetime(value: Any, empty: str = "", *, seconds: bool = False) -> st
     return f"{format_date(local)} {local:%H:%M:%S}" if seconds else f"{format_date(local)} {local:%H:%M}"
 
 
+_PLAIN_TYPES = frozenset({"text", "textarea", "email", "kvk", "number"})
+
+
 def display_value(question: Question, value: Any, lang: str | None = None) -> str:
     """Human-readable form of a stored answer (for findings, summaries, PDFs). Never raises."""
+    cls = value.__class__  # the common cases first: this runs for every answer a finding shows
+    if cls is str and question.type in _PLAIN_TYPES:
+        return value
+    if cls is bool and question.type == "yesno":
+        return ("Yes" if value else "No") if lang and lang.startswith("en") else ("Ja" if value else "Nee")
     try:
         if value is None:
             return ""

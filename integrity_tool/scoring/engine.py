@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from itertools import chain
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -119,22 +120,48 @@ class Result:
         )
 
 
+_PLACEHOLDER_QUESTIONS: dict[tuple, tuple[Question, ...]] = {}
+
+
+def _placeholder_questions(qn: Questionnaire) -> tuple[Question, ...]:
+    """The top-level questions some rule text names as a placeholder; worked out once per questionnaire
+    (keyed by id, version and content hash). A finding's context keeps only the names its rule uses
+    (plus its item's answers), so the other answers need not be put into words."""
+    key = (qn.id, qn.version, qn.content_hash)
+    found = _PLACEHOLDER_QUESTIONS.get(key)
+    if found is None:
+        names: set[str] = set()
+        for risk in qn.risks:
+            for text in (risk.explanation, risk.ask, risk.explanation_en, risk.ask_en):
+                names.update(placeholders(text or ""))
+        if len(_PLACEHOLDER_QUESTIONS) > 256:
+            _PLACEHOLDER_QUESTIONS.clear()
+        found = _PLACEHOLDER_QUESTIONS[key] = tuple(q for q in qn.top_questions()
+                                                    if q.type != "repeat" and q.id in names)
+    return found
+
+
 def _display_context(qn: Questionnaire, answers: dict, params: dict, lang: str | None = None) -> dict[str, str]:
     ctx = {k: str(v) for k, v in params.items()}
-    for q in qn.top_questions():
-        if q.type != "repeat" and is_answered(answers.get(q.id)):
-            ctx[q.id] = display_value(q, answers[q.id], lang)
+    for q in _placeholder_questions(qn):
+        value = answers.get(q.id)
+        if is_answered(value):
+            ctx[q.id] = display_value(q, value, lang)
     return ctx
 
 
 def _trigger_answers(qn: Questionnaire, risk: Risk, answers: dict, item: dict | None,
-                     repeat: Question | None, lang: str | None = None) -> tuple[tuple[str, str], ...]:
+                     repeat: Question | None, lang: str | None = None,
+                     item_ctx: dict | None = None) -> tuple[tuple[str, str], ...]:
+    """``item_ctx``: the item's answers already put into words (``_item_context``), if at hand."""
     pairs: list[tuple[str, str]] = []
     if repeat is not None and item is not None:
         for sub_id in risk.when.item_refs:
             sub = repeat.sub(sub_id)
             if sub is not None and is_answered(item.get(sub_id)):
-                pairs.append((sub.localized_label(lang), display_value(sub, item[sub_id], lang)))
+                shown = item_ctx.get(sub_id) if item_ctx is not None else None
+                pairs.append((sub.localized_label(lang),
+                              shown if shown is not None else display_value(sub, item[sub_id], lang)))
     for qid in risk.when.refs:
         q = qn.question(qid)
         value = answers.get(qid)
@@ -148,16 +175,29 @@ def _used_names(explanation: str, ask: str | None) -> frozenset[str]:
     return frozenset(placeholders(explanation)) | frozenset(placeholders(ask or ""))
 
 
+def _item_context(base_ctx: dict, item: dict, index: int | None, repeat: Question, lang: str | None) -> dict:
+    ctx = dict(base_ctx)
+    ctx["nummer"] = str((index or 0) + 1)
+    for sub in repeat.questions:
+        value = item.get(sub.id)
+        if is_answered(value):
+            ctx[sub.id] = display_value(sub, value, lang)
+    return ctx
+
+
 def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item: dict | None,
-             index: int | None, repeat: Question | None, lang: str | None = None) -> Finding:
+             index: int | None, repeat: Question | None, lang: str | None = None,
+             item_contexts: dict | None = None) -> Finding:
+    """``item_contexts``: a cache of the items' placeholder values for one evaluation (several rules
+    read the same item; its answers are put into words once)."""
     ctx = base_ctx
     if repeat is not None and item is not None:
-        ctx = dict(base_ctx)
-        ctx["nummer"] = str((index or 0) + 1)
-        for sub in repeat.questions:
-            value = item.get(sub.id)
-            if is_answered(value):
-                ctx[sub.id] = display_value(sub, value, lang)
+        if item_contexts is None:
+            ctx = _item_context(base_ctx, item, index, repeat, lang)
+        else:
+            ctx = item_contexts.get((repeat.id, index))
+            if ctx is None:
+                ctx = item_contexts[(repeat.id, index)] = _item_context(base_ctx, item, index, repeat, lang)
     theme = qn._themes.get(risk.theme)
     explanation, ask = risk.localized_explanation(lang), risk.localized_ask(lang)
     used = _used_names(explanation, ask)
@@ -172,18 +212,34 @@ def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item:
         level=risk.level, explanation=fill_placeholders(explanation, ctx, lang=lang), legal=risk.legal,
         measures=risk.measures, ask=fill_placeholders(ask, ctx, lang=lang) if ask else None,
         question_ids=(risk.for_each,) if risk.for_each else risk.when.refs,
-        item_index=index, answers=_trigger_answers(qn, risk, answers, item, repeat, lang),
+        item_index=index, answers=_trigger_answers(qn, risk, answers, item, repeat, lang,
+                                                   ctx if repeat is not None and item is not None else None),
         context=_context(ctx, used, repeat),
     )
 
 
 def _context(ctx: dict, used: frozenset, repeat: Question | None) -> tuple[tuple[str, str], ...]:
     """Placeholder values a measure template may need: those the risk uses, plus the item's."""
+    return tuple((k, ctx[k]) for k in _context_keys(used, repeat) if k in ctx)
+
+
+_CONTEXT_KEYS: dict[tuple[frozenset, int], tuple[Question | None, tuple[str, ...]]] = {}
+
+
+def _context_keys(used: frozenset, repeat: Question | None) -> tuple[str, ...]:
+    """Sorted placeholder names kept for a rule; cached (the entry holds ``repeat``, so its id stays its own)."""
+    key = (used, id(repeat))
+    hit = _CONTEXT_KEYS.get(key)
+    if hit is not None and hit[0] is repeat:
+        return hit[1]
     keys = set(used)
     if repeat is not None:
         keys.update(s.id for s in repeat.questions)
         keys.add("nummer")
-    return tuple(sorted((k, ctx[k]) for k in keys if k in ctx))
+    if len(_CONTEXT_KEYS) > 4096:
+        _CONTEXT_KEYS.clear()
+    _CONTEXT_KEYS[key] = (repeat, tuple(sorted(keys)))
+    return _CONTEXT_KEYS[key][1]
 
 
 def _combined(qn: Questionnaire, risk: Risk, answers: dict, base: dict, matching: list[tuple[int, dict]],
@@ -234,6 +290,11 @@ def _merge_rank(f: Finding) -> tuple:
     return (_RANK[f.level], 0 if _is_fact_rule(f) else 1)
 
 
+def _joined(members: list[Finding], name: str) -> tuple:
+    """The members' values of a tuple field, in order, without repeats or empties."""
+    return tuple(dict.fromkeys(filter(None, chain.from_iterable(getattr(f, name) for f in members))))
+
+
 def _merge_group(anchor: str, members: list[Finding]) -> Finding:
     if len(members) == 1:
         return members[0]
@@ -241,27 +302,18 @@ def _merge_group(anchor: str, members: list[Finding]) -> Finding:
     primary = members[0]
     item_index = primary.item_index if primary.item_index is not None else next(
         (f.item_index for f in members if f.item_index is not None), None)
-    contradictions = _unique(c for f in members for c in f.contradictions)
     ask = next((f.ask for f in members if f.contradictions and f.ask), None) or primary.ask \
         or next((f.ask for f in members if f.ask), None)
-    context: dict[str, str] = {}
-    for f in reversed(members):
-        context.update(f.context)
-    legal: dict[str, None] = {}
-    for f in members:
-        if "; " in f.legal:
-            legal.update(dict.fromkeys(p for p in f.legal.split("; ") if p))
-        elif f.legal:
-            legal[f.legal] = None
+    legal = dict.fromkeys(filter(None, chain.from_iterable(f.legal.split("; ") for f in members)))
+    context = dict(chain.from_iterable(f.context for f in reversed(members)))
     details = [f.explanation for f in members[1:] if f.explanation and f.explanation != primary.explanation]
     return Finding(
         key=primary.key, risk_id=primary.risk_id, theme=primary.theme, theme_title=primary.theme_title,
         level=primary.level, explanation=primary.explanation, legal="; ".join(legal),
-        measures=_unique(m for f in members for m in f.measures), ask=ask,
-        question_ids=_unique(q for f in members for q in f.question_ids), item_index=item_index,
-        answers=_unique(a for f in members for a in f.answers), context=tuple(sorted(context.items())),
-        anchor=anchor, rules=_unique(r for f in members for r in f.rules),
-        details=tuple(dict.fromkeys(details)), contradictions=contradictions)
+        measures=_joined(members, "measures"), ask=ask, question_ids=_joined(members, "question_ids"),
+        item_index=item_index, answers=_joined(members, "answers"), context=tuple(sorted(context.items())),
+        anchor=anchor, rules=_joined(members, "rules"), details=tuple(dict.fromkeys(details)),
+        contradictions=_joined(members, "contradictions"))
 
 
 def merge_findings(qn: Questionnaire, findings: list[Finding], touches: dict[str, tuple[str, ...]] | None = None
@@ -288,9 +340,13 @@ def merge_findings(qn: Questionnaire, findings: list[Finding], touches: dict[str
         fact = anchor[5:]
         spec = FACTS.get(fact)
         rid = qn.fact_path(fact) if spec is not None and spec.types == ("repeat",) else None
+        touching = {key for key, touched in touches.items() if anchor in touched}
+        if rid is None and not touching:
+            continue
+        prefix = f"{rid}:" if rid is not None else None
         targets = [a for a in groups if a != anchor and (
-            (rid is not None and a.startswith(rid + ":"))
-            or any(anchor in touches.get(f.key, ()) for f in groups[a]))]
+            (prefix is not None and a.startswith(prefix))
+            or (touching and any(f.key in touching for f in groups[a])))]
         if targets:
             target = min(targets, key=severity)
             groups[target].extend(groups.pop(anchor))
@@ -317,17 +373,23 @@ def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None
     base = _display_context(questionnaire, pruned, params, lang)
     ctx = Ctx(pruned, None, params, today)
     findings: list[Finding] = []
+    item_contexts: dict = {}
+    item_ctxs: dict[str, list] = {}  # one condition context per repeat item, shared by the rules
     for risk in questionnaire.risks:
         if risk.for_each:
             repeat = questionnaire.question(risk.for_each)
-            items = pruned.get(risk.for_each) or []
-            matching = [(i, item) for i, item in enumerate(items) if risk.when(Ctx(pruned, item, params, today))]
+            ictxs = item_ctxs.get(risk.for_each)
+            if ictxs is None:
+                items = pruned.get(risk.for_each) or []
+                ictxs = item_ctxs[risk.for_each] = [(i, item, Ctx(pruned, item, params, today))
+                                                    for i, item in enumerate(items)]
+            matching = [(i, item) for i, item, ictx in ictxs if risk.when(ictx)]
             if risk.combine:
                 if matching:
                     findings.append(_combined(questionnaire, risk, pruned, base, matching, repeat, lang))
                 continue
             for i, item in matching:
-                findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat, lang))
+                findings.append(_finding(questionnaire, risk, pruned, base, item, i, repeat, lang, item_contexts))
         elif risk.when(ctx):
             findings.append(_finding(questionnaire, risk, pruned, base, None, None, None, lang))
     touches: dict[str, tuple[str, ...]] = {}
@@ -344,13 +406,13 @@ def evaluate(questionnaire: Questionnaire, answers: Any, parameters: dict | None
         findings.append(finding)
     findings = merge_findings(questionnaire, findings, touches)
     order = {t.id: t.order for t in questionnaire.themes}
-    findings.sort(key=lambda f: (Level(f.level).rank, order.get(f.theme, 1 << 30), f.risk_id,
+    findings.sort(key=lambda f: (_RANK[f.level], order.get(f.theme, 1 << 30), f.risk_id,
                                  -1 if f.item_index is None else f.item_index))
     counts = {level: 0 for level in Level}
     highest: dict[str, str] = {}
     for f in findings:
         counts[f.level] += 1
-        if f.theme not in highest or Level(f.level).rank < Level(highest[f.theme]).rank:
+        if f.theme not in highest or _RANK[f.level] < _RANK[highest[f.theme]]:
             highest[f.theme] = f.level
     return Result(tuple(findings), highest, suggest_outcome(counts), counts,
                   questionnaire.id, questionnaire.version, questionnaire.content_hash)

@@ -11,6 +11,7 @@ reviewer sees it and can lower the level with a justification.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -218,9 +219,14 @@ _KIND_WORDS = ("gemeente", "provincie", "waterschap", "hoogheemraadschap", "wett
 def _tokens(text: Any) -> list[str]:
     if not isinstance(text, str):
         return []
+    return list(_folded_tokens(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _folded_tokens(text: str) -> tuple[str, ...]:
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return [t for t in _WORD.split(folded) if t]
+    return tuple(t for t in _WORD.split(folded) if t)
 
 
 def _contains(haystack: list[str], needle: list[str]) -> bool:
@@ -228,50 +234,91 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return n > 0 and any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
 
 
-def in_territory(location: Any, profile: OrgProfile) -> str | None:
-    """The territory place named in ``location`` (whole words), or None."""
+@dataclass(frozen=True)
+class _Names:
+    """Names and KvK numbers of one organisation, normalised once."""
+
+    kvks: frozenset[str]
+    exact: frozenset[str]                                   # normalised names
+    phrases: tuple[tuple[frozenset[str], list[str]], ...]  # names of 2+ words, found inside a longer name
+
+    @classmethod
+    def of(cls, names: Iterable[str], kvks: Iterable[str | None]) -> "_Names":
+        normed = [n for n in (normalise_name(n) for n in names) if n]
+        return cls(frozenset(clean_kvk(k) for k in kvks if k), frozenset(normed),
+                   tuple((frozenset(n.split()), n.split()) for n in normed if len(n.split()) >= 2))
+
+
+@dataclass(frozen=True)
+class _ProfileIndex:
+    """What the rules compare answers with, worked out once per profile (not per answer)."""
+
+    org: _Names
+    partijen: tuple[tuple[VerbondenPartij, _Names], ...]
+    places: tuple[tuple[str, tuple[str, ...]], ...]  # (place, its words)
+    partij_names: _Names                              # all verbonden partijen together: a quick "none of them"
+
+
+_INDEXES: dict[int, tuple[OrgProfile, _ProfileIndex]] = {}
+
+
+def _index(profile: OrgProfile) -> _ProfileIndex:
+    """The profile's index, cached by identity (the entry holds the profile, so its id stays its own):
+    one profile object serves every rule of an evaluation and every evaluation of a request."""
+    hit = _INDEXES.get(id(profile))
+    if hit is not None and hit[0] is profile:
+        return hit[1]
     places = list(profile.territory)
     if not places and profile.name:
         bare = [t for t in _tokens(profile.name) if t not in _KIND_WORDS]
         if bare:
             places = [" ".join(bare)]
-    words = _tokens(location)
-    for place in places:
-        if _contains(words, _tokens(place)):
+    index = _ProfileIndex(
+        _Names.of([profile.name, *profile.aliases], profile.kvk_numbers),
+        tuple((vp, _Names.of([vp.name], [vp.kvk])) for vp in profile.verbonden_partijen),
+        tuple((p, _folded_tokens(p)) for p in places),
+        _Names.of([vp.name for vp in profile.verbonden_partijen], [vp.kvk for vp in profile.verbonden_partijen]))
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    _INDEXES[id(profile)] = (profile, index)
+    return index
+
+
+def in_territory(location: Any, profile: OrgProfile) -> str | None:
+    """The territory place named in ``location`` (whole words), or None."""
+    if not isinstance(location, str):
+        return None
+    words = list(_folded_tokens(location))
+    for place, place_words in _index(profile).places:
+        if _contains(words, list(place_words)):
             return place
     return None
 
 
-def _same_org(name: Any, kvk: Any, names: Iterable[str], kvks: Iterable[str]) -> bool:
+def _same_org(name: Any, kvk: Any, org: _Names) -> bool:
     k = clean_kvk(kvk) if kvk else ""
-    if k and k in {clean_kvk(x) for x in kvks if x}:
+    if k and k in org.kvks:
         return True
     norm = normalise_name(name)
     if not norm:
         return False
-    words = norm.split()
-    for other in names:
-        other_norm = normalise_name(other)
-        if not other_norm:
-            continue
-        if norm == other_norm:
-            return True
-        other_words = other_norm.split()
-        if len(other_words) >= 2 and _contains(words, other_words):  # "Gemeente Voorbeeld, afd. Financiën"
-            return True
+    if norm in org.exact:
+        return True
+    if org.phrases:  # "Gemeente Voorbeeld, afd. Financiën" contains "gemeente voorbeeld"
+        words = norm.split()
+        present = set(words)
+        return any(needed <= present and _contains(words, phrase) for needed, phrase in org.phrases)
     return False
-
-
-def _org_names(profile: OrgProfile) -> list[str]:
-    return [profile.name, *profile.aliases]
 
 
 def _verbonden_partij(name: Any, kvk: Any, profile: OrgProfile, matches: list[Match],
                       anchor_item: int | None, fact: str) -> tuple[str, str, str] | None:
     """(name, soort, source) of the verbonden partij this organisation is, or None."""
-    for vp in profile.verbonden_partijen:
-        if _same_org(name, kvk, [vp.name], [vp.kvk] if vp.kvk else []):
-            return vp.name, vp.soort, "profiel"
+    index = _index(profile)
+    if index.partijen and _same_org(name, kvk, index.partij_names):  # one of them; which one:
+        for vp, names in index.partijen:
+            if _same_org(name, kvk, names):
+                return vp.name, vp.soort, "profiel"
     for m in matches:
         if m.fact == fact and m.item_index == anchor_item and m.relation.category == "verbonden partij":
             return m.relation.name, "regeling", "relatielijst"
@@ -318,7 +365,7 @@ def _employer(fx: _Facts, prof: OrgProfile, kind: str, matches: list[Match]) -> 
     qids = tuple(x for x in (rid, fx.repeat_id("employer.kvk")) if x)
     facts = _pairs(fx.pair("employer", name), fx.pair("employer.kvk", kvk))
     ambt = AMBT.get(kind, "bestuurder")
-    if prof.name and _same_org(name, kvk, _org_names(prof), prof.kvk_numbers):
+    if prof.name and _same_org(name, kvk, _index(prof).org):
         fact_text = f"Werkgever {name or kvk} is {prof.name} zelf."
         contra = _pairs(fx.label_no("label.onverenigbaar", fact_text))
         return [FactHit(

@@ -7,6 +7,7 @@ KvK numbers of the employer, companies, positions and relations), plus every que
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -61,6 +62,11 @@ def normalise_name(name: Any) -> str:
     """Casefold, strip accents and punctuation, drop legal forms: 'Coöperatie De Vries U.A.' -> 'de vries'."""
     if not isinstance(name, str):
         return ""
+    return _normalise(name)
+
+
+@functools.lru_cache(maxsize=8192)  # the same names come back on every evaluation of a dossier
+def _normalise(name: str) -> str:
     text = name.casefold()
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
@@ -74,6 +80,7 @@ def normalise_name(name: Any) -> str:
     return " ".join([t for t in text.split() if t not in LEGAL_FORMS])
 
 
+@functools.lru_cache(maxsize=8192)
 def is_distinctive(normalised: str) -> bool:
     """Long enough and not only generic words: 'de', 'groep nederland' and 'ab' never match."""
     if len(normalised.replace(" ", "")) < MIN_NAME_LENGTH:
@@ -87,7 +94,15 @@ def clean_kvk(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"[\s.\-]", "", str(value).strip())
+    return _clean_kvk(str(value))
+
+
+_KVK_NOISE = re.compile(r"[\s.\-]")
+
+
+@functools.lru_cache(maxsize=8192)
+def _clean_kvk(text: str) -> str:
+    return _KVK_NOISE.sub("", text.strip())
 
 
 @dataclass(frozen=True)
@@ -145,10 +160,25 @@ class _Field:
     word: str
 
 
+_FIELDS_CACHE: dict[tuple, tuple[_Field, ...]] = {}
+
+
 def match_fields(questionnaire: Questionnaire | None) -> list[_Field]:
-    """The answers compared: by fact marker, plus every unmarked kvk question."""
+    """The answers compared: by fact marker, plus every unmarked kvk question.
+
+    Worked out once per questionnaire (keyed by id, version and content hash), not per evaluation."""
     if questionnaire is None:
         return []
+    key = (questionnaire.id, questionnaire.version, questionnaire.content_hash)
+    cached = _FIELDS_CACHE.get(key)
+    if cached is None:
+        if len(_FIELDS_CACHE) > 256:
+            _FIELDS_CACHE.clear()
+        cached = _FIELDS_CACHE[key] = tuple(_match_fields(questionnaire))
+    return list(cached)
+
+
+def _match_fields(questionnaire: Questionnaire) -> list[_Field]:
     fields: list[_Field] = []
     known: set[tuple[str | None, str]] = set()
     for fact, kind, theme, word in MATCH_FACTS:

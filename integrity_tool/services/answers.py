@@ -233,7 +233,7 @@ def save_item(candidate: User, dossier: Dossier, section_id: str, repeat_id: str
     clean = {k: v for k, v in item.items() if repeat.sub(k) is not None and v is not None}
     if index is None:
         if repeat.max_items is not None and len(items) >= repeat.max_items:
-            raise InvalidInput(f"U kunt hoogstens {repeat.max_items} invullen.")
+            raise InvalidInput("U kunt hoogstens %(count)s invullen.", count=repeat.max_items)
         items.append(clean)
         index = len(items) - 1
     else:

@@ -118,8 +118,6 @@ def create_backup(target: Path) -> dict:
         from .checkpoints import checkpoint_dir
         for path in sorted(checkpoint_dir().glob("*")) if checkpoint_dir().is_dir() else []:
             tar.add(path, arcname=f"audit-checkpoints/{path.name}")  # the chain's anchors travel with it
-        for path in sorted((instance / "questionnaires").glob("**/*.yaml")):
-            tar.add(path, arcname=f"questionnaires/{path.relative_to(instance / 'questionnaires')}")
     token = Fernet(key).encrypt(buf.getvalue())
     target = Path(target)
     tmp = target.with_name(target.name + ".tmp")
@@ -167,7 +165,7 @@ def unpack_backup(source: Path, instance: Path, key_file: Path | None = None) ->
             os.chmod(path, 0o600)
     if not dump or dump.get("format") != FORMAT:
         raise BackupError("Dit is geen back-up van integrity-tool.")
-    for sub in ("outbox", "questionnaires", "backups"):
+    for sub in ("outbox", "backups"):
         (instance / sub).mkdir(exist_ok=True)
     (instance / "keys").chmod(0o700)
     (instance / "keys" / "backup.key").write_bytes(key)

@@ -5,7 +5,7 @@ from datetime import date
 
 from .. import audit
 from ..models import Dossier, DossierStatus, Organisation, Role, User, db
-from . import runtime
+from . import org_questionnaires
 from .errors import InvalidInput
 
 
@@ -13,8 +13,7 @@ def create_dossier(org: Organisation, candidate: User, reviewer: User | None, qu
                    function_title: str, portfolio: str | None = None, deadline: date | None = None,
                    round_id: int | None = None, actor: User | None = None) -> Dossier:
     """A new dossier on the latest version of a questionnaire that applies to this organisation."""
-    catalog = runtime.catalog()
-    applicable = {q.id: q for q in catalog.for_kind(org.kind.value)}
+    applicable = {q.id: q for q in org_questionnaires.applicable(org)}
     if questionnaire_id not in applicable:
         raise InvalidInput("Deze vragenlijst is niet van toepassing op uw organisatie.")
     if candidate.organisation_id != org.id or candidate.role != Role.candidate:
@@ -37,7 +36,8 @@ def create_dossier(org: Organisation, candidate: User, reviewer: User | None, qu
 
 
 def create_demo_dossier(org: Organisation, candidate: User, reviewer: User) -> Dossier:
-    questionnaire_id = next(q.id for q in runtime.catalog().for_kind(org.kind.value))
+    # the shipped questionnaire for the organisation's kind (never another organisation's own)
+    questionnaire_id = org_questionnaires.shipped_for(org)[0].id
     dossier = create_dossier(org, candidate, reviewer, questionnaire_id, function_title="Wethouder",
                              portfolio="Financiën en economische zaken")
     db.session.commit()

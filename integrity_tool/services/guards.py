@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .. import textcheck
 from ..models import Dossier, DossierStatus
-from .errors import InvalidInput, StateError
+from .errors import InvalidInput, Msg, StateError
 from .workflow import FROZEN, REVIEWABLE
 
 __all__ = ["FROZEN", "MAX_TEXT", "REVIEWABLE", "clean_line", "clean_text", "ensure_not_frozen", "ensure_reviewable"]
@@ -18,16 +18,18 @@ MAX_TEXT = 10_000
 
 
 def clean_text(value: str | None, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
+    # ``what`` is a Dutch term ("een titel") that is translated with the message where it is shown.
     """Multi-line free text (comments, justifications, measure texts, conclusions): trimmed, CRLF -> LF,
     required if asked, at most ``limit`` characters, no control characters other than tab and newline
     (the one check in ``textcheck``)."""
     text = (value or "").replace("\r\n", "\n").strip()
     if required and not text:
-        raise InvalidInput(f"Vul {what} in.")
+        raise InvalidInput("Vul %(what)s in.", what=Msg(what))
     if len(text) > limit:
-        raise InvalidInput(f"{what[0].upper()}{what[1:]} is te lang (maximaal {limit} tekens).")
+        raise InvalidInput("%(what)s is te lang (maximaal %(limit)s tekens).", what=Msg(what), limit=limit)
     if textcheck.has_control_chars(text, multiline=True):
-        raise InvalidInput(f"{what[0].upper()}{what[1:]}: {_lower_first(textcheck.CONTROL_MESSAGE)}")
+        raise InvalidInput("%(what)s: de tekst bevat onzichtbare stuurtekens die niet zijn toegestaan. Verwijder ze "
+                           "en probeer het opnieuw.", what=Msg(what))
     return text
 
 
@@ -37,17 +39,14 @@ def clean_line(value: str | None, what: str, *, required: bool = True, limit: in
     asked, at most ``limit`` characters."""
     raw = value or ""
     if textcheck.has_control_chars(raw.replace("\t", " ").strip("\r\n")):
-        raise InvalidInput(f"{what[0].upper()}{what[1:]}: {_lower_first(textcheck.LINE_MESSAGE)}")
+        raise InvalidInput("%(what)s: gebruik één regel tekst, zonder tabs of regeleinden en zonder onzichtbare "
+                           "stuurtekens.", what=Msg(what))
     text = " ".join(raw.split())
     if required and not text:
-        raise InvalidInput(f"Vul {what} in.")
+        raise InvalidInput("Vul %(what)s in.", what=Msg(what))
     if len(text) > limit:
-        raise InvalidInput(f"{what[0].upper()}{what[1:]} mag hoogstens {limit} tekens hebben.")
+        raise InvalidInput("%(what)s mag hoogstens %(limit)s tekens hebben.", what=Msg(what), limit=limit)
     return text
-
-
-def _lower_first(message: str) -> str:
-    return message[0].lower() + message[1:]
 
 
 def ensure_not_frozen(dossier: Dossier) -> None:

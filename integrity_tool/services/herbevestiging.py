@@ -14,7 +14,7 @@ from .. import audit
 from ..models import Dossier, DossierKind, DossierStatus, Role, Term, User, db
 from ..questionnaire import prune_hidden
 from . import answers as answers_service
-from . import notify, runtime, terms
+from . import notify, org_questionnaires, terms
 from .errors import InvalidInput, NotFound, StateError
 from .snapshot import latest_submission, questionnaire_for, submission_answers
 from .timeline import SectionChanges, diff_answers
@@ -32,11 +32,9 @@ def start(actor: User, term: Term, *, ip: str | None = None, today: date | None 
     if blocker:
         raise StateError(blocker)
     signed = term.signed_dossier
-    catalog = runtime.catalog()
-    try:  # the newest version of the same questionnaire: answers are keyed by question id
-        questionnaire = catalog.get(term.questionnaire_id)
-    except KeyError:
-        questionnaire = None
+    # the version of the same questionnaire new dossiers get now: answers are keyed by question id
+    questionnaire = next((q for q in org_questionnaires.applicable(term.organisation)
+                          if q.id == term.questionnaire_id), None)
     if questionnaire is None:
         raise InvalidInput("De vragenlijst van het vorige dossier is niet meer beschikbaar.")
     sub = latest_submission(signed) if signed is not None else None

@@ -12,7 +12,7 @@ def ensure_instance_files(instance: Path) -> list[str]:
     """Idempotently create instance/ with a secret key, data keys and folders. Returns what was created."""
     created = []
     instance.mkdir(parents=True, exist_ok=True)
-    for sub in ("keys", "outbox", "questionnaires", "backups"):
+    for sub in ("keys", "outbox", "backups"):
         path = instance / sub
         if not path.exists():
             path.mkdir(parents=True)

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from .. import audit
 from ..models import Dossier, DossierStatus, Invitation, Role, Round, User, db, utcnow
-from . import notify, rounds, runtime, scoping, users
+from . import notify, org_questionnaires, rounds, runtime, scoping, users
 from .dossiers import create_dossier
-from .errors import DomainError, InvalidInput, NotFound, StateError
+from .errors import DomainError, InvalidInput, Msg, NotFound, StateError
 from .guards import clean_line
 
 MANAGERS = (Role.griffier,)
@@ -43,7 +43,7 @@ def _check_dossier(griffier: User, dossier: Dossier) -> None:
 
 def questionnaires_for(griffier: User):
     """Questionnaires that apply to the griffier's organisation (latest versions)."""
-    return runtime.catalog().for_kind(griffier.organisation.kind.value)
+    return org_questionnaires.applicable(griffier.organisation)
 
 
 def reviewers_for(griffier: User) -> list[User]:
@@ -179,7 +179,8 @@ def invitation_state(dossier: Dossier) -> InvitationState:
         return InvitationState(True, None, "Account geactiveerd")
     inv = _open_invitation(candidate)
     if inv is not None:
-        return InvitationState(False, inv.expires_at, f"Uitnodiging geldig tot {inv.expires_at:%d-%m-%Y}")
+        return InvitationState(False, inv.expires_at, Msg("Uitnodiging geldig tot %(date)s",
+                                                          date=f"{inv.expires_at:%d-%m-%Y}"))
     return InvitationState(False, None, "Geen geldige uitnodiging (verlopen of ingetrokken)")
 
 

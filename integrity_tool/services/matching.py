@@ -23,7 +23,7 @@ from ..scoring.relations import (FACT_WORDS, MATCH_FACTS, Match, RelationRef, Re
                                  build_index, clean_kvk, is_distinctive, match_answers, match_fields,
                                  normalise_name)
 from ..textcheck import has_control_chars
-from .errors import InvalidInput
+from .errors import InvalidInput, Msg, joined
 
 _KVK = re.compile(r"^\d{8}$")
 MAX_ROWS = 100_000
@@ -104,14 +104,15 @@ def _csv_rows(data: bytes) -> Iterator[list[Any]]:
     def lines():
         for number, line in enumerate(text, start=1):
             if line.count(delimiter) > MAX_CSV_FIELDS:
-                raise UploadError([f"Regel {number} heeft meer dan {MAX_CSV_FIELDS:,} kolommen. ".replace(",", ".")
-                                   + "Lever alleen de kolommen naam, kvk en categorie aan."])
+                raise UploadError([Msg("Regel %(number)s heeft meer dan %(limit)s kolommen. Lever alleen de kolommen "
+                                       "naam, kvk en categorie aan.", number=number,
+                                       limit=f"{MAX_CSV_FIELDS:,}".replace(",", "."))])
             yield line
 
     try:
         yield from csv.reader(lines(), delimiter=delimiter)
     except csv.Error as exc:
-        raise UploadError([f"Het CSV-bestand is ongeldig: {exc}."]) from None
+        raise UploadError([Msg("Het CSV-bestand is ongeldig: %(problem)s.", problem=str(exc))]) from None
     except UnicodeDecodeError:
         raise UploadError(["Het bestand kan niet worden gelezen: gebruik UTF-8 of een Excel-bestand (.xlsx)."]) from None
 
@@ -208,7 +209,8 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, max_row=MAX_SHEET_ROWS + 1,
                                                      values_only=True), start=1):
             if number > MAX_SHEET_ROWS:
-                raise UploadError([f"Het bestand heeft meer dan {MAX_ROWS:,} rijen.".replace(",", ".")])
+                raise UploadError([Msg("Het bestand heeft meer dan %(limit)s rijen.",
+                                       limit=f"{MAX_ROWS:,}".replace(",", "."))])
             yield list(row)
     except UploadError:
         raise
@@ -233,9 +235,9 @@ def _header(row: list[Any], number: int) -> dict[str, int]:
         if name and name not in columns:
             columns[name] = i
     if "naam" not in columns:
-        found = ", ".join(f"'{_cell(v)}'" for v in row if _cell(v)) or "geen"
-        raise UploadError([f"Rij {number}: de kolom 'naam' ontbreekt. Verwacht: naam, kvk (optioneel), categorie. "
-                           f"Gevonden kolommen: {found}."])
+        found = ", ".join(f"'{_cell(v)}'" for v in row if _cell(v)) or Msg("geen")
+        raise UploadError([Msg("Rij %(number)s: de kolom 'naam' ontbreekt. Verwacht: naam, kvk (optioneel), "
+                               "categorie. Gevonden kolommen: %(found)s.", number=number, found=found)])
     return columns
 
 
@@ -247,22 +249,25 @@ def _row(cells: list[Any], number: int, columns: dict[str, int], errors: list[st
     name, kvk_raw, category_raw = get("naam"), get("kvk"), get("categorie")
     problems = []
     if not name:
-        problems.append(f"Rij {number}, kolom 'naam': de naam ontbreekt")
+        problems.append(Msg("Rij %(number)s, kolom 'naam': de naam ontbreekt", number=number))
     elif len(name) > 300:
-        problems.append(f"Rij {number}, kolom 'naam': de naam is langer dan 300 tekens")
+        problems.append(Msg("Rij %(number)s, kolom 'naam': de naam is langer dan 300 tekens", number=number))
     elif has_control_chars(name):
-        problems.append(f"Rij {number}, kolom 'naam': de naam bevat onzichtbare stuurtekens (bijvoorbeeld een "
-                        "regeleinde of tab)")
+        problems.append(Msg("Rij %(number)s, kolom 'naam': de naam bevat onzichtbare stuurtekens (bijvoorbeeld een "
+                            "regeleinde of tab)", number=number))
     kvk = clean_kvk(kvk_raw) if kvk_raw else ""
     if kvk and not _KVK.match(kvk):
-        message = f"Rij {number}, kolom 'kvk': '{kvk_raw[:40]}' is geen KvK-nummer van 8 cijfers"
         if kvk.isdigit() and len(kvk) < 8:
-            message += " (let op: Excel laat voorloopnullen weg; zet de kolom op 'Tekst')"
-        problems.append(message)
+            problems.append(Msg("Rij %(number)s, kolom 'kvk': '%(value)s' is geen KvK-nummer van 8 cijfers (let op: "
+                                "Excel laat voorloopnullen weg; zet de kolom op 'Tekst')", number=number,
+                                value=kvk_raw[:40]))
+        else:
+            problems.append(Msg("Rij %(number)s, kolom 'kvk': '%(value)s' is geen KvK-nummer van 8 cijfers",
+                                number=number, value=kvk_raw[:40]))
     category = CATEGORIES.get(" ".join(category_raw.casefold().split()), None) if category_raw else "overig"
     if category is None:
-        problems.append(f"Rij {number}, kolom 'categorie': '{category_raw[:60]}' is geen bekende categorie. "
-                        f"Kies uit: {ALLOWED_CATEGORIES}")
+        problems.append(Msg("Rij %(number)s, kolom 'categorie': '%(value)s' is geen bekende categorie. "
+                            "Kies uit: %(allowed)s", number=number, value=category_raw[:60], allowed=ALLOWED_CATEGORIES))
     if problems:
         errors.extend(problems)
         return None
@@ -293,7 +298,8 @@ def iter_relations(filename: str, data: bytes, errors: list[str]) -> Iterator[Pa
             continue
         count += 1
         if count > MAX_ROWS:
-            raise UploadError([f"Het bestand heeft meer dan {MAX_ROWS:,} rijen.".replace(",", ".")])
+            raise UploadError([Msg("Het bestand heeft meer dan %(limit)s rijen.",
+                                   limit=f"{MAX_ROWS:,}".replace(",", "."))])
         if len(errors) >= MAX_ERRORS:
             continue  # keep counting rows (the row limit), stop collecting messages
         relation = _row(cells, number, columns, errors)
@@ -322,7 +328,7 @@ class UploadRejected(InvalidInput):
     """Nothing was stored; ``errors`` name the rows and columns."""
 
     def __init__(self, errors: list[str]):
-        super().__init__(" ".join(e.rstrip(".") + "." for e in errors))
+        super().__init__(joined(errors, sentences=True))
         self.errors = errors
 
 

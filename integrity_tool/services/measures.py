@@ -142,8 +142,8 @@ def propose_measure(user: User, dossier: Dossier, *, title: str, description: st
         raise InvalidInput("Onbekende maatregel uit de catalogus.")
     left = unfilled(title, subject, description)
     if left:
-        raise InvalidInput(f"Vul eerst in wat er op de plaats van {', '.join(left)} hoort; zo'n open plek mag "
-                           "niet in het ondertekende rapport komen.")
+        raise InvalidInput("Vul eerst in wat er op de plaats van %(placeholders)s hoort; zo'n open plek mag "
+                           "niet in het ondertekende rapport komen.", placeholders=", ".join(left))
     known = {f.key for f in submission_findings(latest_submission(dossier))}
     keys = [k for k in dict.fromkeys(finding_keys or []) if k]
     if any(k not in known for k in keys):

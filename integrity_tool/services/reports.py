@@ -149,7 +149,7 @@ def build_report_data(dossier: Dossier, kind: str, lang: str = "nl"):
 def _status_label(m: MeasureAgreement) -> str:
     from ..models import MEASURE_STATUS_LABELS
 
-    return MEASURE_STATUS_LABELS.get(m.status, "").lower()
+    return MEASURE_STATUS_LABELS.get(m.status, "")  # a catalogue msgid: the report translates it
 
 
 def _target_label(target: str, questionnaire, lang: str = "nl") -> str:

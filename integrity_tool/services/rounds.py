@@ -73,7 +73,7 @@ def create_round(actor: User, name: str, appointment_date: date | None) -> Round
     exists = db.session.scalar(select(Round.id).where(Round.organisation_id == actor.organisation_id,
                                                       func.lower(Round.name) == name.lower()))
     if exists:
-        raise InvalidInput(f"Er bestaat al een ronde met de naam '{name}'.")
+        raise InvalidInput("Er bestaat al een ronde met de naam '%(name)s'.", name=name)
     new = Round(public_id=new_public_id(), organisation_id=actor.organisation_id, name=name,
                 appointment_date=appointment_date)
     db.session.add(new)
@@ -93,7 +93,7 @@ def update_round(actor: User, target: Round, name: str, appointment_date: date |
     clash = db.session.scalar(select(Round.id).where(Round.organisation_id == actor.organisation_id,
                                                      func.lower(Round.name) == name.lower(), Round.id != target.id))
     if clash:
-        raise InvalidInput(f"Er bestaat al een ronde met de naam '{name}'.")
+        raise InvalidInput("Er bestaat al een ronde met de naam '%(name)s'.", name=name)
     before = (target.name, target.appointment_date)
     target.name, target.appointment_date = name, appointment_date
     if before != (name, appointment_date):

@@ -18,7 +18,7 @@ def instance_dir() -> Path:
 
 
 def catalog():
-    """The questionnaire catalogue: shipped questionnaires plus instance/questionnaires/."""
+    """The catalogue of shipped questionnaires (an organisation's own: services/org_questionnaires.py)."""
     return current_app.extensions["integrity_tool.catalog"]
 
 

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, func, select, update
 
 from ..models import RecoveryCode, ThrottleEvent, User, db, utcnow
+from .errors import Msg
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -37,12 +38,13 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
-    """Return a Dutch reason why a password is not acceptable, or None. No composition rules."""
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | Msg | None:
+    """Return the (Dutch message id of the) reason why a password is not acceptable, or None. No
+    composition rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Kies een wachtwoord van minimaal {MIN_PASSWORD_LENGTH} tekens."
+        return Msg("Kies een wachtwoord van minimaal %(count)s tekens.", count=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Kies een wachtwoord van maximaal {MAX_PASSWORD_LENGTH} tekens."
+        return Msg("Kies een wachtwoord van maximaal %(count)s tekens.", count=MAX_PASSWORD_LENGTH)
     lowered = password.lower()
     base = re.sub(r"[\d\W_]+$", "", lowered)
     common = _common_passwords()

@@ -16,7 +16,7 @@ from ..models import Addendum, Dossier, DossierStatus, MeasureAgreement, Measure
 from ..questionnaire import Level, Outcome
 from . import notify, orgsetup, reports, runtime, terms, workflow
 from .measures import unfilled
-from .errors import Conflict, InvalidInput, StateError, Throttled
+from .errors import Conflict, InvalidInput, Msg, StateError, Throttled, joined
 from .guards import clean_text, ensure_reviewable
 from .snapshot import reviewed_findings
 from .security import consume_totp
@@ -56,26 +56,27 @@ def save_conclusion(user: User, dossier: Dossier, outcome: str, conclusion: str,
     db.session.commit()
 
 
-def sign_off_problems(dossier: Dossier) -> list[str]:
+def sign_off_problems(dossier: Dossier) -> list[Msg]:
     """What still stands in the way of signing off (shown on the page before the code is asked)."""
     problems = []
     if dossier.status not in workflow.REVIEWABLE:
-        problems.append("Het dossier is niet in behandeling.")
+        problems.append(Msg("Het dossier is niet in behandeling."))
     if not dossier.outcome or not (dossier.conclusion or "").strip():
-        problems.append("Kies een uitkomst en schrijf de conclusie.")
+        problems.append(Msg("Kies een uitkomst en schrijf de conclusie."))
     else:
         try:
             check_outcome(dossier, dossier.outcome)
         except InvalidInput as exc:
-            problems.append(exc.message)
+            problems.append(exc.as_msg())
     for m in _measures(dossier):
         left = unfilled(m.title, m.subject, m.description)
         if left:
-            problems.append(f"De maatregel '{m.title}' bevat nog een open plek ({', '.join(left)}). Verwijder de "
-                            "maatregel en stel hem opnieuw op met de juiste tekst.")
+            problems.append(Msg("De maatregel '%(title)s' bevat nog een open plek (%(placeholders)s). Verwijder de "
+                                "maatregel en stel hem opnieuw op met de juiste tekst.", title=m.title,
+                                placeholders=", ".join(left)))
     waiting = [m for m in _measures(dossier) if m.status == MeasureStatus.voorgesteld]
     if dossier.status == S.maatregelen_voorgesteld and waiting:
-        problems.append(f"De kandidaat heeft nog niet gereageerd op {len(waiting)} maatregel(en).")
+        problems.append(Msg("De kandidaat heeft nog niet gereageerd op %(count)s maatregel(en).", count=len(waiting)))
     return problems
 
 
@@ -107,7 +108,7 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
                        "Controleer de gegevens en rond opnieuw af.")
     problems = sign_off_problems(dossier)
     if problems:
-        raise InvalidInput(" ".join(problems))
+        raise InvalidInput(joined(problems))
     _check_code(user, code, ip)
     if orgsetup.configured_p12(dossier.organisation) is None:
         # Created (once, under a lock) and committed before the sign-off's own transaction starts.

@@ -24,7 +24,7 @@ from ..models import ClarificationRequest, Comment, Dossier, FindingDecision, Ge
 from ..questionnaire import Questionnaire
 from ..questionnaire import Level
 from ..scoring import Finding, evaluate, localize_findings
-from . import runtime
+from . import org_questionnaires
 from .errors import NotFound
 
 __all__ = [
@@ -41,7 +41,7 @@ QUESTIONNAIRE_MISSING = "De vragenlijst van dit dossier is niet (meer) beschikba
 
 def questionnaire_for(record: Dossier | Submission) -> Questionnaire | None:
     """The questionnaire version ``record`` was answered on, or ``None`` (see ``Catalog.for_record``)."""
-    return runtime.catalog().for_record(record)
+    return org_questionnaires.for_record(record)
 
 
 def require_questionnaire(record: Dossier | Submission) -> Questionnaire:

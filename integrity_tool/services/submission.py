@@ -128,7 +128,7 @@ def submit(candidate: User, dossier: Dossier, declaration_name: str, ip: str | N
     declaration_name = clean_line(declaration_name, "uw naam", required=False, limit=200)
     if not name_matches(declaration_name, candidate.name):
         raise NameMismatch("De naam die u typte is niet gelijk aan uw naam zoals die bij ons bekend is "
-                           f"({candidate.name}). Typ uw volledige naam.")
+                           "(%(name)s). Typ uw volledige naam.", name=candidate.name)
     result = evaluate_for(dossier, questionnaire, answers)
     counts = result.counts
     now = utcnow()

@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, or_, select
 from .. import audit
 from ..models import (AppointmentResult, Dossier, DossierKind, DossierStatus, FollowUp, MeasureAgreement, Role,
                       Submission, Term, User, db, utcnow)
-from . import runtime
+from . import org_questionnaires
 from .errors import InvalidInput, NotFound, StateError
 
 S = DossierStatus
@@ -59,7 +59,9 @@ def _signed_state(dossier: Dossier) -> tuple[str, str, dict]:
     if sub is None or (sub.payload or {}).get("purged"):
         raise StateError("Van dit dossier zijn de antwoorden al verwijderd; er kan geen termijn meer uit worden "
                          "vastgelegd.")
-    questionnaire = runtime.catalog().get(sub.questionnaire_id, sub.questionnaire_version)
+    questionnaire = org_questionnaires.for_record(sub)
+    if questionnaire is None:
+        raise StateError("De vragenlijst van dit dossier is niet (meer) beschikbaar.")
     return sub.questionnaire_id, sub.questionnaire_version, term_answers(questionnaire,
                                                                          (sub.payload or {}).get("answers"))
 

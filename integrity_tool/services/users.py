@@ -32,9 +32,9 @@ def create_organisation(name: str, kind: str, *, actor=None) -> Organisation:
         org_kind = OrgKind(kind)
     except ValueError:
         kinds = ", ".join(k.value for k in OrgKind)
-        raise InvalidInput(f"Onbekende soort organisatie '{kind}'. Kies uit: {kinds}.") from None
+        raise InvalidInput("Onbekende soort organisatie '%(kind)s'. Kies uit: %(kinds)s.", kind=kind, kinds=kinds) from None
     if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
-        raise InvalidInput(f"Er bestaat al een organisatie met de naam '{name}'.")
+        raise InvalidInput("Er bestaat al een organisatie met de naam '%(name)s'.", name=name)
     slug = base = slugify(name)
     n = 2
     while db.session.scalar(select(Organisation).where(Organisation.slug == slug)):
@@ -53,14 +53,14 @@ def find_organisation(name_or_slug: str) -> Organisation:
         select(Organisation).where((func.lower(Organisation.name) == key.lower()) | (Organisation.slug == key))
     )
     if org is None:
-        raise NotFound(f"Onbekende organisatie '{key}'.")
+        raise NotFound("Onbekende organisatie '%(key)s'.", key=key)
     return org
 
 
 def normalise_email(email: str) -> str:
     email = (email or "").strip().lower()
     if not EMAIL_RE.match(email) or len(email) > 254:
-        raise InvalidInput(f"'{email}' is geen geldig e-mailadres.")
+        raise InvalidInput("'%(email)s' is geen geldig e-mailadres.", email=email)
     return email
 
 
@@ -74,9 +74,9 @@ def new_user(org: Organisation, email: str, name: str, role: str, *, password: s
         role_enum = Role(role)
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"Onbekende rol '{role}'. Kies uit: {roles}.") from None
+        raise InvalidInput("Onbekende rol '%(role)s'. Kies uit: %(roles)s.", role=role, roles=roles) from None
     if db.session.scalar(select(User).where(User.email == email)):
-        raise InvalidInput(f"Er bestaat al een gebruiker met e-mailadres {email}.")
+        raise InvalidInput("Er bestaat al een gebruiker met e-mailadres %(email)s.", email=email)
     user = User(organisation_id=org.id, organisation=org, email=email, name=name, role=role_enum, active=True)
     if password is not None:
         problem = password_problem(password, email=email, name=name)
@@ -149,8 +149,8 @@ def check_throttle(email: str, ip: str | None) -> None:
             raise Throttled("Te veel mislukte pogingen. Wacht een minuut en probeer het opnieuw.")
     lock_minutes = int(runtime.config("LOCKOUT_MINUTES", 15))
     if throttle.count(f"login:acct:{email}", timedelta(minutes=lock_minutes)) >= 3 * _throttle_keys(email, ip)[0][1]:
-        raise Throttled(f"Dit account is tijdelijk geblokkeerd na herhaalde mislukte pogingen. "
-                        f"Probeer het over {lock_minutes} minuten opnieuw.")
+        raise Throttled("Dit account is tijdelijk geblokkeerd na herhaalde mislukte pogingen. "
+                        "Probeer het over %(minutes)s minuten opnieuw.", minutes=lock_minutes)
 
 
 def record_failure(email: str, ip: str | None, action: str, user: User | None = None) -> None:

@@ -21,6 +21,7 @@ from ..services.errors import InvalidInput, NotFound
 from .auth import finish_login, qr_svg
 from .forms import ActionForm, CodeForm
 from .hooks import client_ip
+from .i18n import message_text
 
 bp = Blueprint("activation", __name__, url_prefix="/activeren")
 
@@ -105,7 +106,7 @@ def password(token: str):
         try:
             hashed = activation.check_password(invitation.user, form.password.data, form.repeat.data)
         except InvalidInput as exc:
-            form.password.errors = list(form.password.errors) + [exc.message]
+            form.password.errors = list(form.password.errors) + [message_text(exc)]
         else:
             state["pw"] = _seal(hashed)
             _save(state)

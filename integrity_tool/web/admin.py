@@ -1,19 +1,22 @@
 """The organisation administrator: users and organisation settings; the audit checkpoints (also for the griffier)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, SubmitField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
 
 from .. import audit
 from ..models import Organisation, Role, User, db
 from ..questionnaire.facts import DOMAINS
 from ..services import checkpoints, notify
+from ..services import org_questionnaires as oq
+from ..services.errors import InvalidInput, StateError
 from ..services import profile as profile_service
 from .hooks import client_ip, role_required
 
@@ -178,3 +181,164 @@ def _posted() -> bool:
     from flask import request
 
     return request.method == "POST"
+
+
+# --- the organisation's own questionnaires (services/org_questionnaires.py) ---------------------------
+
+class QuestionnaireUploadForm(FlaskForm):
+    bestand = FileField(_l("YAML-bestand met de vragenlijst"),
+                        validators=[FileRequired(_l("Kies een YAML-bestand om te uploaden."))])
+    submit = SubmitField(_l("Uploaden en controleren"))
+
+
+class QuestionnaireCopyForm(FlaskForm):
+    questionnaire_id = SelectField(_l("Meegeleverde vragenlijst"), choices=[],
+                                   validate_choice=True)
+    submit = SubmitField(_l("Kopiëren als concept"))
+
+
+class QuestionnaireActionForm(FlaskForm):
+    """Activate or retire: ``status`` is the status the page showed, so a stale page is noticed."""
+    status = HiddenField()
+
+
+def _questionnaire_page(upload_form=None, copy_form=None, errors=None, status=200):
+    org = current_user.organisation
+    copy_form = copy_form or QuestionnaireCopyForm()
+    copy_form.questionnaire_id.choices = [(q.id, f"{q.title} ({q.version})") for q in oq.shipped_for(org)]
+    return render_template("admin/questionnaires.html", org=org, rows=oq.listing(org),
+                           offered=oq.applicable(org), upload_form=upload_form or QuestionnaireUploadForm(),
+                           copy_form=copy_form, errors=errors or [], max_kb=oq.MAX_UPLOAD_BYTES // 1024), status
+
+
+@bp.route("/vragenlijsten")
+@role_required(Role.admin)
+def questionnaires():
+    return _questionnaire_page()
+
+
+@bp.route("/vragenlijsten/upload", methods=["POST"])
+@role_required(Role.admin)
+def questionnaire_upload():
+    form = QuestionnaireUploadForm()
+    if not form.validate_on_submit():
+        return _questionnaire_page(upload_form=form, status=400)
+    upload = form.bestand.data
+    data = upload.stream.read(oq.MAX_UPLOAD_BYTES + 1)
+    try:
+        row, created = oq.upload(current_user, data, upload.filename, ip=client_ip())
+    except oq.UploadInvalid as exc:
+        return _questionnaire_page(upload_form=form, errors=exc.errors, status=400)
+    except (InvalidInput, StateError) as exc:
+        form.bestand.errors = [_(exc.message)]
+        return _questionnaire_page(upload_form=form, status=400)
+    if created:
+        flash(_("De vragenlijst %(id)s versie %(version)s is goedgekeurd en als concept opgeslagen.",
+                id=row.questionnaire_id, version=row.version), "success")
+    else:
+        flash(_("Deze versie was al opgeslagen; er is niets gewijzigd."), "info")
+    return redirect(url_for("admin.questionnaire_detail", public_id=row.public_id))
+
+
+@bp.route("/vragenlijsten/kopie", methods=["POST"])
+@role_required(Role.admin)
+def questionnaire_copy():
+    form = QuestionnaireCopyForm()
+    form.questionnaire_id.choices = [(q.id, q.title) for q in oq.shipped_for(current_user.organisation)]
+    if not form.validate_on_submit():
+        return _questionnaire_page(copy_form=form, status=400)
+    row = oq.copy_shipped(current_user, form.questionnaire_id.data, ip=client_ip())
+    flash(_("Er is een concept gemaakt: %(id)s versie %(version)s. Download het bestand, pas het aan en upload "
+            "het opnieuw.", id=row.questionnaire_id, version=row.version), "success")
+    return redirect(url_for("admin.questionnaire_detail", public_id=row.public_id))
+
+
+@bp.route("/vragenlijsten/<public_id>")
+@role_required(Role.admin)
+def questionnaire_detail(public_id: str):
+    row = oq.get(current_user, public_id)
+    q = oq.questionnaire_of(row)
+    return render_template("admin/questionnaire.html", row=row, q=q,
+                           in_use=oq.in_use_for(row), dossiers=oq.dossier_count(row))
+
+
+@bp.route("/vragenlijsten/<public_id>/voorbeeld")
+@role_required(Role.admin)
+def questionnaire_preview(public_id: str):
+    from flask_babel import get_locale
+
+    from . import dynamic_forms as df
+    from . import question_views as qv
+
+    row = oq.get(current_user, public_id)
+    q = oq.questionnaire_of(row)
+    lang = str(get_locale() or "nl")
+    sections = []
+    for sec in q.sections:
+        form = df.build_form(sec.questions, lang, data={})
+        views = qv.question_views(sec.questions, {x.id for x in sec.questions}, form, {}, lang)
+        sections.append((sec, views))
+    return render_template("admin/questionnaire_preview.html", row=row, q=q, sections=sections, lang=lang)
+
+
+@bp.route("/vragenlijsten/<public_id>/verschil")
+@role_required(Role.admin)
+def questionnaire_diff(public_id: str):
+    row = oq.get(current_user, public_id)
+    in_use = oq.in_use_for(row)
+    lines = []
+    if in_use is not None:
+        _kind, version, text = in_use
+        lines = oq.diff_lines(text, row.source, f"{row.questionnaire_id} {version}",
+                              f"{row.questionnaire_id} {row.version}")
+    return render_template("admin/questionnaire_diff.html", row=row, in_use=in_use, lines=lines)
+
+
+@bp.route("/vragenlijsten/<public_id>/yaml")
+@role_required(Role.admin)
+def questionnaire_source(public_id: str):
+    row = oq.get(current_user, public_id)
+    name = f"{row.questionnaire_id}-{row.version}.yaml".replace('"', "")
+    return Response(row.source, mimetype="application/x-yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+def _questionnaire_action(public_id: str):
+    form = QuestionnaireActionForm()
+    row = oq.get(current_user, public_id)
+    if not form.validate_on_submit():
+        flash(_("Het formulier is verlopen. Bekijk de vragenlijst opnieuw en probeer het nog eens."), "error")
+    elif form.status.data and form.status.data != row.status:
+        flash(_("De status van deze vragenlijst is intussen gewijzigd. Bekijk de situatie hieronder en kies "
+                "opnieuw."), "info")
+    else:
+        return None, row
+    return redirect(url_for("admin.questionnaire_detail", public_id=row.public_id)), row
+
+
+@bp.route("/vragenlijsten/<public_id>/activeren", methods=["POST"])
+@role_required(Role.admin)
+def questionnaire_activate(public_id: str):
+    stop, row = _questionnaire_action(public_id)
+    if stop is not None:
+        return stop
+    if oq.activate(current_user, row.public_id, ip=client_ip()):
+        flash(_("Versie %(version)s is in gebruik genomen: nieuwe dossiers krijgen deze vragenlijst.",
+                version=row.version), "success")
+    else:
+        flash(_("Deze versie was al in gebruik."), "info")
+    return redirect(url_for("admin.questionnaire_detail", public_id=row.public_id))
+
+
+@bp.route("/vragenlijsten/<public_id>/intrekken", methods=["POST"])
+@role_required(Role.admin)
+def questionnaire_retire(public_id: str):
+    stop, row = _questionnaire_action(public_id)
+    if stop is not None:
+        return stop
+    if oq.retire(current_user, row.public_id, ip=client_ip()):
+        flash(_("Versie %(version)s is ingetrokken: nieuwe dossiers krijgen haar niet meer. Dossiers die haar "
+                "gebruiken, houden haar.", version=row.version), "success")
+    else:
+        flash(_("Deze versie was al ingetrokken."), "info")
+    return redirect(url_for("admin.questionnaire_detail", public_id=row.public_id))

@@ -15,6 +15,7 @@ from ..services import sso
 from ..services.errors import InvalidInput
 from .forms import NoControlChars
 from .hooks import client_ip, role_required
+from .i18n import message_text
 from .sso import check_discovery
 
 bp = Blueprint("admin_sso", __name__, url_prefix="/beheer/inloggen-via-organisatie")
@@ -74,7 +75,7 @@ def settings():
             changed = sso.save_config(current_user, org, values, ip=client_ip())
         except InvalidInput as exc:
             target = getattr(exc, "field", "issuer")
-            getattr(form, target).errors = list(getattr(form, target).errors) + [_(exc.message)]
+            getattr(form, target).errors = list(getattr(form, target).errors) + [message_text(exc)]
             status = 400
         else:
             flash(_("De instellingen voor inloggen via de organisatie zijn opgeslagen.") if changed

@@ -19,6 +19,7 @@ from ..services.errors import InvalidInput, Throttled
 from ..textcheck import has_control_chars
 from .forms import ActionForm, CodeForm, LoginForm, PasswordChangeForm
 from .hooks import client_ip, start_page_for
+from .i18n import message_text
 
 bp = Blueprint("auth", __name__)
 
@@ -86,7 +87,7 @@ def login():
             user = users.authenticate(form.email.data, form.password.data, client_ip())
         except (InvalidInput, Throttled) as exc:
             status = 429 if isinstance(exc, Throttled) else 200
-            form.password.errors = list(form.password.errors) + [_(exc.message)]
+            form.password.errors = list(form.password.errors) + [message_text(exc)]
             return render_template("auth/login.html", form=form, failed=True, sso_form=_sso_form()), status
         next_target = safe_next(request.args.get("next"))
         lang = session.get("lang")
@@ -126,7 +127,7 @@ def second_factor():
         try:
             users.verify_second_factor(user, form.code.data, client_ip())
         except (InvalidInput, Throttled) as exc:
-            form.code.errors = list(form.code.errors) + [exc.message]
+            form.code.errors = list(form.code.errors) + [message_text(exc)]
             return render_template("auth/code.html", form=form, user=user), 429 if isinstance(exc, Throttled) else 200
         db.session.commit()
         return finish_login(user)
@@ -209,7 +210,7 @@ def account():
         try:
             users.change_password(current_user, form.current.data, form.new.data, session.get("sid"), client_ip())
         except InvalidInput as exc:
-            form.new.errors = list(form.new.errors) + [exc.message]
+            form.new.errors = list(form.new.errors) + [message_text(exc)]
         else:
             flash(_("Uw wachtwoord is gewijzigd. Alle andere sessies zijn beëindigd."), "success")
             return redirect(url_for("auth.account"))

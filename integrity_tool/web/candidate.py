@@ -26,6 +26,7 @@ from . import dynamic_forms as df
 from . import question_views as qv
 from .forms import ActionForm
 from .hooks import client_ip, role_required
+from .i18n import message_text
 
 bp = Blueprint("candidate", __name__, url_prefix="/kandidaat")
 CANDIDATE = (Role.candidate,)
@@ -50,7 +51,10 @@ def _context(dossier: Dossier, questionnaire=None) -> dict:
     questionnaire = questionnaire or answers_service.candidate_questionnaire(dossier)
     prog = answers_service.progress(questionnaire, dossier.answers)
     next_section = next((s for s in questionnaire.sections if not prog.complete[s.id]), None)
-    return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": _lang(),
+    # An organisation's Dutch-only questionnaire is shown wholly in Dutch in the English interface (said
+    # once on the page, its texts marked lang="nl"), never half and half: ``lang`` is the content's language.
+    qlang = questionnaire.content_language(_lang())
+    return {"dossier": dossier, "questionnaire": questionnaire, "progress": prog, "lang": qlang, "qlang": qlang,
             "editable": answers_service.is_editable(dossier), "next_section": next_section}
 
 
@@ -276,7 +280,7 @@ def item_remove(public_id: str, section_id: str, repeat_id: str, number: int):
             answers_service.remove_item(current_user, target, section_id, repeat_id, number - 1,
                                         request.form.get("version"), ip=client_ip())
         except Conflict as exc:
-            flash(_(exc.message), "error")
+            flash(message_text(exc), "error")
             return redirect(back)
         flash(_("Verwijderd."), "success")
         return redirect(back)
@@ -309,14 +313,14 @@ def submit(public_id: str):
     try:
         submission.submit(current_user, target, form.name.data or "", client_ip(), confirmed=bool(form.confirm.data))
     except StateError as exc:
-        flash(_(exc.message), "info")
+        flash(message_text(exc), "info")
         return redirect(url_for("candidate.home"))
     except submission.Incomplete as exc:
-        flash(_(exc.message), "error")
+        flash(message_text(exc), "error")
         return redirect(url_for("candidate.review", public_id=public_id))
     except (submission.NotConfirmed, submission.NameMismatch) as exc:
         field = form.confirm if isinstance(exc, submission.NotConfirmed) else form.name
-        field.errors = list(field.errors) + [_(exc.message)]
+        field.errors = list(field.errors) + [message_text(exc)]
         return review(public_id, form, 422)
     flash(_("Uw vragenlijst is ingediend. Dank u wel. U krijgt bericht als de beoordelaar vragen heeft."), "success")
     return redirect(url_for("candidate.home"))
@@ -346,7 +350,7 @@ def withdraw(public_id: str):
         try:
             submission.withdraw(current_user, target, client_ip())
         except StateError as exc:
-            flash(_(exc.message), "info")
+            flash(message_text(exc), "info")
             return redirect(url_for("candidate.home"))
         if not current_user.active:  # nothing of theirs is kept: the account was anonymised at once
             logout_user()

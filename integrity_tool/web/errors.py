@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from ..extensions import login_manager
 from ..models import db
 from ..services.errors import DomainError, NotFound
+from .i18n import message_text
 
 log = logging.getLogger("integrity_tool")
 
@@ -54,9 +55,9 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, NotFound):
             return render_error(404)
         if request.method == "POST" and request.referrer and exc.status in (400, 409):
-            flash(_(exc.message), "error")
+            flash(message_text(exc), "error")
             return redirect(request.referrer)
-        return render_error(exc.status, exc.message)
+        return render_error(exc.status, message_text(exc))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -17,6 +17,7 @@ from ..services import exports, matching, reports, rounds, scoping
 from ..services import overview as ov
 from ..services.errors import InvalidInput
 from .hooks import client_ip, role_required
+from .i18n import message_text
 from .review import pdf_response
 
 bp = Blueprint("griffie", __name__, url_prefix="/griffie")
@@ -50,7 +51,7 @@ def _send(export: exports.Export) -> Response:
 def _form_errors(form: FlaskForm) -> None:
     for field in form:
         for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
+            flash(_("%(field)s: %(error)s", field=field.label.text, error=error), "error")
 
 
 # --- overview and its exports ------------------------------------------------------------------
@@ -140,7 +141,7 @@ def round_summaries(public_id: str):
     try:
         return _send(exports.summaries_zip(current_user, target))
     except InvalidInput as exc:
-        flash(_(exc.message), "error")
+        flash(message_text(exc), "error")
         return redirect(url_for("griffie.round_detail", public_id=target.public_id))
 
 

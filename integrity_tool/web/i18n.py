@@ -11,3 +11,25 @@ def select_locale() -> str:
         return current_user.language
     lang = session.get("lang")
     return lang if lang in languages else "nl"
+
+
+def message_text(message) -> str:
+    """A message in the reader's language: a domain error, a ``Msg`` (message id + parameters; term
+    parameters translated too) or a plain Dutch string (a catalogue msgid, or text already translated)."""
+    from flask_babel import gettext
+
+    from ..services.errors import DomainError, Msg, capitalise_if_term
+
+    if isinstance(message, DomainError):
+        message = message.as_msg()
+    if not isinstance(message, Msg):
+        return gettext(str(message)) if message else ""
+    translated = gettext(message.msgid)
+    if not message.params:
+        return translated
+    params = {k: message_text(v) if isinstance(v, Msg) else v for k, v in message.params.items()}
+    try:
+        text = translated % params
+    except (KeyError, ValueError, TypeError):  # a broken translation must not hide the message
+        text = message.msgid % params
+    return capitalise_if_term(translated, message.params, text)

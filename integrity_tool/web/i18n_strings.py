@@ -11,11 +11,13 @@ or ``flash(_(exc.message))``. This extractor (registered in ``babel.cfg``) finds
   or starts with ``MSG_``
   (``STATUS_LABELS``, ``ROLE_LABELS``, ``OUTCOME_LABELS``, ``MESSAGES`` of the error pages, ...),
   nested dicts, tuples and lists included;
-* literal messages given to domain errors (``raise InvalidInput("...")``) and to the helpers that
-  translate their arguments later (mail subjects, candidate notifications, error pages), and
-  literals appended to lists named ``problems`` or ``errors``.
+* literal messages given to domain errors (``raise InvalidInput("...", name=name)``), to ``Msg("...")``
+  (a message id with parameters, see services/errors.py) and to the helpers that translate their
+  arguments later (mail subjects, candidate notifications, error pages, the "what" of the text guards),
+  and literals appended to lists named ``problems`` or ``errors``.
 
-Only literal strings are found; f-strings and computed text stay Dutch. Nothing here runs in the
+Only literal strings are found; an f-string would stay Dutch, which is why tests/i18n/test_messages.py
+refuses them in messages. Nothing here runs in the
 application itself.
 """
 from __future__ import annotations
@@ -37,6 +39,12 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "notify_candidate": ((1, 2), ("subject", "message")),
     # web.errors.render_error(status, message, title)
     "render_error": ((1, 2), ("message", "title")),
+    # services.errors.Msg(msgid, **params): a message translated where it is shown
+    "Msg": _FIRST_ARG,
+    # services.guards.clean_text/clean_line(value, what): the term ("de naam") is translated with the message
+    "clean_text": ((1,), ("what",)), "clean_line": ((1,), ("what",)), "_clean": ((1,), ("what",)),
+    # services.matching.UploadError(["...", ...]): a list of messages
+    "UploadError": ((0,), ("errors",)),
 }
 CONSTANT_NAME = re.compile(r"^(MSG_[A-Z0-9_]+|([A-Z0-9_]*_)?(LABELS|MESSAGES|MESSAGE))$")
 # problems.append("...") / errors.append("..."): lists of Dutch messages shown with _() in a template.
@@ -90,8 +98,7 @@ def extra_messages(source: str):
         args = [node.args[i] for i in positions if i < len(node.args)]
         args += [k.value for k in node.keywords if k.arg in names]
         for arg in args:
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                yield arg.lineno, arg.value
+            yield from _strings(arg)  # a literal, or a list/tuple of literals
     # Default arguments such as NotFound(message="Niet gevonden.") in the error classes themselves.
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and node.name in CALLS:

@@ -16,6 +16,7 @@ from ..services.errors import InvalidInput, StateError
 from .dynamic_forms import DutchDateField
 from .forms import ActionForm
 from .hooks import client_ip, role_required
+from .i18n import message_text
 
 bp = Blueprint("invite", __name__, url_prefix="/griffie/dossiers")
 
@@ -80,9 +81,9 @@ def new():
                 deadline=form.deadline.data, round_id=chosen_round.id if chosen_round else None, ip=client_ip())
         except InvalidInput as exc:
             target = _field_for_message(form, exc.message)
-            target.errors = list(target.errors) + [_(exc.message)]
+            target.errors = list(target.errors) + [message_text(exc)]
         except invitations.MailFailed as exc:
-            flash(_(exc.message), "warning")
+            flash(message_text(exc), "warning")
             return redirect(url_for("griffie.overview"))
         else:
             flash(_("Het dossier is aangemaakt en de uitnodiging is verstuurd naar %(email)s.",
@@ -105,7 +106,7 @@ def _confirm(public_id: str, kind: str):
                 flash(_("De uitnodiging is ingetrokken. De link in de e-mail werkt niet meer."), "success")
         except (StateError, InvalidInput, invitations.MailFailed) as exc:
             db.session.rollback()
-            flash(_(exc.message), "warning")
+            flash(message_text(exc), "warning")
         return redirect(url_for("griffie.dossier", public_id=dossier.public_id))
     return render_template("invite/confirm.html", dossier=dossier, form=form, kind=kind,
                            state=invitations.invitation_state(dossier))

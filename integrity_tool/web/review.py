@@ -25,6 +25,7 @@ from ..services.errors import InvalidInput
 from ..textcheck import MAX_DB_INT
 from .forms import ActionForm
 from .hooks import client_ip, role_required
+from .i18n import message_text
 
 bp = Blueprint("review", __name__, url_prefix="/beoordeling")
 
@@ -202,7 +203,7 @@ def clarification(public_id: str):
         try:
             count = review.request_clarification(current_user, d, questions, ip=client_ip())
         except InvalidInput as exc:
-            form.question_1.errors = list(form.question_1.errors) + [exc.message]
+            form.question_1.errors = list(form.question_1.errors) + [message_text(exc)]
         else:
             flash(_("%(n)s vraag/vragen verstuurd. Het dossier staat weer bij de kandidaat.", n=count), "success")
             return _back(d)
@@ -280,7 +281,7 @@ def dossier_measures(public_id: str):
             except InvalidInput as exc:
                 target = form.description if measures.unfilled(form.title.data, form.subject.data,
                                                                form.description.data) else form.title
-                target.errors = list(target.errors) + [exc.message]
+                target.errors = list(target.errors) + [message_text(exc)]
             else:
                 flash(_("De maatregel is toegevoegd."), "success")
                 return redirect(url_for("review.dossier_measures", public_id=d.public_id))
@@ -341,7 +342,7 @@ def conclude(public_id: str):
         try:
             signoff.save_conclusion(current_user, d, form.outcome.data, form.conclusion.data, ip=client_ip())
         except InvalidInput as exc:
-            form.outcome.errors = list(form.outcome.errors) + [exc.message]
+            form.outcome.errors = list(form.outcome.errors) + [message_text(exc)]
         else:
             flash(_("De conclusie is opgeslagen. Controleer alles en onderteken daarna."), "success")
             return redirect(url_for("review.conclude", public_id=d.public_id))

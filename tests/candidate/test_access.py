@@ -11,12 +11,12 @@ PATHS = ["/dossier/{id}/", "/dossier/{id}/onderdeel/benoembaarheid", "/dossier/{
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_wrong_role_other_candidate_and_other_org_get_404(app, make_user, make_candidate_dossier, make_org,
+def test_wrong_role_other_candidate_and_other_org_get_404(app, make_user, make_dossier, make_org,
                                                           griffier, path):
-    _owner, dossier = make_candidate_dossier()
-    other_same_org, _d = make_candidate_dossier(name="Andere Kandidaat")
+    dossier = make_dossier(name="Kees Kandidaat")
+    other_same_org = make_dossier(name="Andere Kandidaat").candidate
     other_org = make_org("Gemeente Elders")
-    foreigner, _d2 = make_candidate_dossier(candidate_org=other_org, name="Buiten Kandidaat")
+    foreigner = make_dossier(org=other_org, name="Buiten Kandidaat").candidate
     url = "/kandidaat" + path.format(id=dossier.public_id)
     for user in (griffier, other_same_org, foreigner):
         c = app.test_client()

@@ -18,8 +18,9 @@ def _token(html: str) -> str:
 
 
 @pytest.fixture
-def csrf_client(make_app, make_candidate_dossier):
-    candidate, dossier = make_candidate_dossier()
+def csrf_client(make_app, make_dossier):
+    dossier = make_dossier(name="Kees Kandidaat")
+    candidate = dossier.candidate
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     client.environ_base["HTTP_REFERER"] = "https://localhost/"  # browsers send it (Referrer-Policy: same-origin)

@@ -18,7 +18,7 @@ from integrity_tool.models import (Addendum, ClarificationRequest, Comment, Meas
 from integrity_tool.models.user import Invitation, UserSession
 from integrity_tool.services import herbevestiging, measures, rounds, submission
 
-from tests.review.helpers import make_world, signed_off
+from tests.review.helpers import base_answers
 
 # Tables that never hold a candidate's personal data (organisation-level or anonymous technical data).
 NOT_ABOUT_A_PERSON = {
@@ -29,6 +29,7 @@ NOT_ABOUT_A_PERSON = {
     "throttle_event": "anonymous rate-limit counters (hashed keys), pruned daily",
     "deleted_report": "number and hash of a deleted signed PDF, no person",
     "organisation_profile": "the organisation's own profile: names, KvK numbers, verbonden partijen, territory, portefeuilles",
+    "org_questionnaire": "the organisation's own questionnaires (YAML); created_by is the administrator",
     "organisation_signing_key": "the organisation's signing CA and certificate (key material, no person)",
     "alembic_version": "schema version",
     "sso_config": "the organisation's single sign-on settings (issuer, client, domains); names at most a staff "
@@ -85,10 +86,9 @@ def _norm(value):
     return str(value)
 
 
-def _full_world(make_org, make_user):
-    world = make_world(make_org, make_user)
+def _full_world(make_dossier):
+    world = make_dossier.world("afgerond", answers=base_answers())
     d, reviewer, candidate = world.dossier, world.reviewer, world.candidate
-    signed_off(world)
     db.session.add_all([
         Comment(dossier_id=d.id, target="question:werkgever", body="Opmerking van de beoordelaar", author_id=reviewer.id),
         ClarificationRequest(dossier_id=d.id, question="Waarom deze bv?", response="Omdat het familiebezit is.",
@@ -109,8 +109,8 @@ def _full_world(make_org, make_user):
     return world
 
 
-def test_export_holds_every_piece_of_personal_data(make_org, make_user):
-    world = _full_world(make_org, make_user)
+def test_export_holds_every_piece_of_personal_data(make_dossier):
+    world = _full_world(make_dossier)
     candidate = world.candidate
     audit_table = db.metadata.tables["audit_event"]
     last_event_before = db.session.scalar(select(audit_table.c.id).order_by(audit_table.c.id.desc()).limit(1))

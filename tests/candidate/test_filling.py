@@ -11,7 +11,9 @@ from integrity_tool.services import snapshot
 from integrity_tool.services.errors import Conflict
 from integrity_tool.questionnaire.values import parse_amount, parse_date
 
-from .helpers import fill_dossier, questionnaire, version_of
+from tests.factories import example_answers, questionnaire, save_answers
+
+from .helpers import version_of
 
 
 def _url(dossier, section_id):
@@ -133,7 +135,7 @@ def test_answers_to_hidden_questions_are_removed_on_save(candidate_client):
     stored = _stored(dossier).answers
     assert stored["vog_aangevraagd"] is False and "vog_datum" not in stored
     # A whole repeat goes when its trigger becomes "nee".
-    fill_dossier(_stored(dossier))
+    save_answers(_stored(dossier), example_answers())
     assert len(_stored(dossier).answers["nevenfuncties"]) == 3
     nurl = _url(dossier, "nevenfuncties")
     client.post(nurl, data={"version": version_of(client.get(nurl).get_data(as_text=True)), "heeft_nevenfuncties": "nee",
@@ -166,16 +168,18 @@ def test_two_tabs_second_save_is_refused_and_nothing_is_lost(candidate_client):
     assert _stored(dossier).answers["werkgever"] == "Bouwbedrijf Jansen"
 
 
-def test_stale_version_is_a_conflict_in_the_service(app_ctx, make_candidate_dossier):
-    candidate, dossier = make_candidate_dossier()
+def test_stale_version_is_a_conflict_in_the_service(app_ctx, make_dossier):
+    dossier = make_dossier(name="Kees Kandidaat")
+    candidate = dossier.candidate
     answers_service.save_section(candidate, dossier, "weerbaarheid", {"bedreigd": False}, dossier.version)
     with pytest.raises(Conflict):
         answers_service.save_section(candidate, dossier, "weerbaarheid", {"bedreigd": True}, dossier.version - 1)
     assert _stored(dossier).answers["bedreigd"] is False
 
 
-def test_save_section_tells_what_is_missing_and_where_next(app_ctx, make_candidate_dossier):
-    candidate, dossier = make_candidate_dossier()
+def test_save_section_tells_what_is_missing_and_where_next(app_ctx, make_dossier):
+    dossier = make_dossier(name="Kees Kandidaat")
+    candidate = dossier.candidate
     questionnaire = snapshot.require_questionnaire(dossier)
     ids = [s.id for s in questionnaire.sections]
     first = questionnaire.sections[0]
@@ -189,7 +193,7 @@ def test_save_section_tells_what_is_missing_and_where_next(app_ctx, make_candida
 
 def test_repeat_items_can_be_edited_and_removed_without_javascript(candidate_client):
     client, _candidate, dossier = candidate_client
-    fill_dossier(_stored(dossier))
+    save_answers(_stored(dossier), example_answers())
     url = _url(dossier, "nevenfuncties")
     page = client.get(url).get_data(as_text=True)
     assert "Voorzitter bij Sportclub De Bal" in page and 'value="edit:nevenfuncties:2"' in page

@@ -46,16 +46,16 @@ def test_invitation_creates_candidate_dossier_and_mail(app, client, griffier, re
     assert len(db.session.scalars(select(Dossier)).all()) == 2
 
 
-def test_only_griffiers_reach_the_invite_pages(app, make_candidate_dossier, reviewer):
-    _candidate, dossier = make_candidate_dossier()
+def test_only_griffiers_reach_the_invite_pages(app, make_dossier, reviewer):
+    dossier = make_dossier(name="Kees Kandidaat")
     c = app.test_client()
     login(c, reviewer)
     assert c.get("/griffie/dossiers/nieuw").status_code == 404
     assert c.get(f"/griffie/dossiers/{dossier.public_id}/uitnodiging-opnieuw").status_code == 404
 
 
-def test_resend_is_refused_after_activation(client, griffier, make_candidate_dossier):
-    _candidate, dossier = make_candidate_dossier()  # activated (has a password)
+def test_resend_is_refused_after_activation(client, griffier, make_dossier):
+    dossier = make_dossier(name="Kees Kandidaat")  # activated (has a password)
     login(client, griffier)
     page = client.get(f"/griffie/dossiers/{dossier.public_id}/uitnodiging-opnieuw").get_data(as_text=True)
     assert "al geactiveerd" in page

@@ -8,12 +8,13 @@ from sqlalchemy import text
 from integrity_tool import crypto
 from integrity_tool.models import Dossier, db
 
-from .helpers import fill_dossier
+from tests.factories import example_answers, save_answers
 
 
-def test_rotate_key_reencrypts_everything_without_losing_data(app, runner, make_candidate_dossier):
-    candidate, dossier = make_candidate_dossier()
-    fill_dossier(dossier)
+def test_rotate_key_reencrypts_everything_without_losing_data(app, runner, make_dossier):
+    dossier = make_dossier(name="Kees Kandidaat")
+    candidate = dossier.candidate
+    save_answers(dossier, example_answers())
     key_file = crypto.key_file(app.instance_path)
     before = [k for k in key_file.read_text().split() if k]
     raw_before = bytes(db.session.execute(text("SELECT answers FROM dossier")).scalar())

@@ -10,7 +10,7 @@ from integrity_tool.models import AuditEvent, Dossier, DossierStatus, Submission
 from integrity_tool.services import submission
 from integrity_tool.services.errors import StateError
 
-from .helpers import NEVENFUNCTIES, complete_answers, fill_dossier, questionnaire
+from tests.factories import NEVENFUNCTIES, example_answers, questionnaire, save_answers
 
 
 def _stored(dossier):
@@ -20,10 +20,10 @@ def _stored(dossier):
 
 def test_review_page_explains_blocking_answers_without_verdicts(candidate_client):
     client, candidate, dossier = candidate_client
-    answers = complete_answers(questionnaire(), NEVENFUNCTIES)
+    answers = example_answers()
     answers["vog_aangevraagd"] = False
     answers.pop("vog_datum", None)
-    fill_dossier(_stored(dossier), answers)
+    save_answers(_stored(dossier), answers)
     html = client.get(f"/kandidaat/dossier/{dossier.public_id}/controleren").get_data(as_text=True)
     assert "kunnen een benoeming in de weg staan" in html and "Dit is geen oordeel" in html
     assert "Gemeentewet art. 36a" in html
@@ -42,7 +42,7 @@ def test_incomplete_questionnaire_cannot_be_submitted(candidate_client):
 
 def test_declaration_name_must_match_and_box_be_ticked(candidate_client):
     client, candidate, dossier = candidate_client
-    fill_dossier(_stored(dossier))
+    save_answers(_stored(dossier), example_answers())
     url = f"/kandidaat/dossier/{dossier.public_id}/indienen"
     r = client.post(url, data={"name": "Iemand Anders", "confirm": "y"})
     assert r.status_code == 422 and "niet gelijk aan uw naam" in r.get_data(as_text=True)
@@ -55,7 +55,7 @@ def test_declaration_name_must_match_and_box_be_ticked(candidate_client):
 
 def test_double_submit_gives_exactly_one_submission(app, candidate_client):
     client, candidate, dossier = candidate_client
-    fill_dossier(_stored(dossier))
+    save_answers(_stored(dossier), example_answers())
     url = f"/kandidaat/dossier/{dossier.public_id}/indienen"
     data = {"name": candidate.name, "confirm": "y"}
     db.session.commit()  # release SQLite's lock: the two requests run in other threads
@@ -70,9 +70,10 @@ def test_double_submit_gives_exactly_one_submission(app, candidate_client):
     assert len(events) == 1 and events[0].detail["hash"] == questionnaire().content_hash
 
 
-def test_service_refuses_a_second_submit(app_ctx, make_candidate_dossier):
-    candidate, dossier = make_candidate_dossier()
-    fill_dossier(dossier)
+def test_service_refuses_a_second_submit(app_ctx, make_dossier):
+    dossier = make_dossier(name="Kees Kandidaat")
+    candidate = dossier.candidate
+    save_answers(dossier, example_answers())
     submission.submit(candidate, dossier, candidate.name, "127.0.0.1")
     try:
         submission.submit(candidate, _stored(dossier), candidate.name, "127.0.0.1")
@@ -86,8 +87,8 @@ def test_service_refuses_a_second_submit(app_ctx, make_candidate_dossier):
 def test_raw_database_holds_no_readable_answer_text(app, candidate_client):
     client, candidate, dossier = candidate_client
     marker = "Zeldzame Stichting Kwartelkoning"
-    answers = complete_answers(questionnaire(), [dict(NEVENFUNCTIES[0], organisatie=marker)])
-    fill_dossier(_stored(dossier), answers)
+    answers = example_answers(items=[dict(NEVENFUNCTIES[0], organisatie=marker)])
+    save_answers(_stored(dossier), answers)
     client.post(f"/kandidaat/dossier/{dossier.public_id}/indienen", data={"name": candidate.name, "confirm": "y"})
     assert _stored(dossier).status == DossierStatus.ingediend
     raw_answers = db.session.execute(text("SELECT answers FROM dossier WHERE id = :id"), {"id": dossier.id}).scalar()
@@ -102,7 +103,7 @@ def test_raw_database_holds_no_readable_answer_text(app, candidate_client):
 
 def test_withdrawal_deletes_answers_and_keeps_the_audit_trail(candidate_client):
     client, candidate, dossier = candidate_client
-    fill_dossier(_stored(dossier))
+    save_answers(_stored(dossier), example_answers())
     client.post(f"/kandidaat/dossier/{dossier.public_id}/indienen", data={"name": candidate.name, "confirm": "y"})
     page = client.get(f"/kandidaat/dossier/{dossier.public_id}/intrekken").get_data(as_text=True)
     assert "Wilt u zich terugtrekken" in page
@@ -128,7 +129,7 @@ def test_withdrawal_deletes_answers_and_keeps_the_audit_trail(candidate_client):
 
 def test_export_contains_everything_about_the_candidate(candidate_client):
     client, candidate, dossier = candidate_client
-    fill_dossier(_stored(dossier))
+    save_answers(_stored(dossier), example_answers())
     client.post(f"/kandidaat/dossier/{dossier.public_id}/indienen", data={"name": candidate.name, "confirm": "y"})
     r = client.get("/kandidaat/mijn-gegevens.json")
     assert r.status_code == 200 and r.mimetype == "application/json"

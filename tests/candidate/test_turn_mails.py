@@ -10,9 +10,8 @@ from email import policy
 from integrity_tool.models import Organisation, db
 from integrity_tool.services import measures, review, signoff, submission
 from tests.conftest import login, outbox_messages
-from tests.review.helpers import fresh_code
+from tests.factories import example_answers, fresh_code, save_answers
 
-from .helpers import fill_dossier
 
 
 def _mails(app, to: str) -> list[tuple[str, str]]:
@@ -30,7 +29,7 @@ def _subjects(app, to: str) -> list[str]:
 
 def test_each_party_is_told_once_when_it_is_their_turn(app, candidate_client, reviewer, griffier):
     client, candidate, dossier = candidate_client
-    fill_dossier(dossier)
+    save_answers(dossier, example_answers())
     url = f"/kandidaat/dossier/{dossier.public_id}/indienen"
     data = {"name": candidate.name, "confirm": "y"}
     db.session.commit()
@@ -76,7 +75,7 @@ def test_each_party_is_told_once_when_it_is_their_turn(app, candidate_client, re
     assert f"/griffie/dossiers/{dossier.public_id}" in mails[0][1]
 
 
-def test_the_administrator_switches_a_kind_off(app, make_user, org, make_candidate_dossier, reviewer):
+def test_the_administrator_switches_a_kind_off(app, make_user, org, make_dossier, reviewer):
     admin = make_user("admin", org)
     c = app.test_client()
     login(c, admin)
@@ -88,9 +87,11 @@ def test_the_administrator_switches_a_kind_off(app, make_user, org, make_candida
             "mail_beoordeling_gestart": "y"}  # "ingediend" unticked
     assert c.post("/beheer/", data=form).status_code == 302
     assert db.session.get(Organisation, org.id).notifications_off == ["ingediend"]
-    candidate, dossier = make_candidate_dossier()
-    fill_dossier(dossier)
+    dossier = make_dossier(name="Kees Kandidaat")
+    candidate = dossier.candidate
+    save_answers(dossier, example_answers())
     submission.submit(candidate, dossier, candidate.name, "127.0.0.1")
     assert _subjects(app, reviewer.email) == []
     review.open_dossier(reviewer, dossier.public_id)  # other kinds still go out
-    assert _subjects(app, candidate.email) == ["Uw risicoanalyse wordt beoordeeld"]
+    assert _subjects(app, candidate.email) == ["Uitnodiging: risicoanalyse integriteit",  # from make_dossier
+                                               "Uw risicoanalyse wordt beoordeeld"]

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from integrity_tool.models import AuditEvent, Report, db
 from integrity_tool.services import rounds
 from tests.conftest import login
-from tests.review.helpers import make_world, signed_off
+from tests.review.helpers import base_answers
 
 
 @pytest.mark.parametrize("in_round", [False, True])
-def test_griffier_downloads_the_summary_of_one_dossier(app, make_org, make_user, in_round):
-    world = make_world(make_org, make_user)
-    d = signed_off(world)
+def test_griffier_downloads_the_summary_of_one_dossier(app, make_dossier, in_round):
+    world = make_dossier.world("afgerond", answers=base_answers())
+    d = world.dossier
     if in_round:
         ronde = rounds.create_round(world.griffier, "Collegevorming", None)
         rounds.assign_dossiers(world.griffier, ronde, [d.public_id])
@@ -37,9 +37,9 @@ def test_griffier_downloads_the_summary_of_one_dossier(app, make_org, make_user,
     assert c.get(f"/griffie/dossiers/{d.public_id}/rapport/iets.pdf").status_code == 404
 
 
-def test_other_organisations_griffier_gets_nothing(app, make_org, make_user):
-    world = make_world(make_org, make_user)
-    d = signed_off(world)
+def test_other_organisations_griffier_gets_nothing(app, make_org, make_user, make_dossier):
+    world = make_dossier.world("afgerond", answers=base_answers())
+    d = world.dossier
     outsider = make_user("griffier", make_org())
     c = app.test_client()
     login(c, outsider)

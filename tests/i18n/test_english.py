@@ -8,7 +8,7 @@ from email import policy
 import pytest
 
 from integrity_tool.models import User, db
-from integrity_tool.services import dossiers, invitations, users
+from integrity_tool.services import invitations, users
 from integrity_tool.services.notify import notify_candidate
 from tests.conftest import login, outbox_messages
 
@@ -35,17 +35,9 @@ def _mail(app, index: int = -1):
 
 
 @pytest.fixture
-def org(make_org):
-    return make_org("Gemeente Voorbeeld")
-
-
-@pytest.fixture
-def candidate_dossier(make_user, org):
-    reviewer = make_user("reviewer", org, name="Bert Burgemeester")
-    candidate = make_user("candidate", org, name="Kees Kandidaat")
-    dossier = dossiers.create_dossier(org, candidate, reviewer, QID, function_title="Wethouder", portfolio="Financiën")
-    db.session.commit()
-    return candidate, dossier
+def candidate_dossier(make_dossier):
+    dossier = make_dossier(name="Kees Kandidaat")
+    return dossier.candidate, dossier
 
 
 # --- anonymous visitors: the session's choice ---------------------------------------------------

@@ -14,7 +14,7 @@ from integrity_tool.questionnaire import SHIPPED_DIR, load_questionnaire
 from integrity_tool.scoring import evaluate, localize_findings
 from integrity_tool.services import measures, review, runtime, snapshot
 from tests.conftest import login
-from tests.review.helpers import base_answers, make_world
+from tests.review.helpers import base_answers
 
 # Dutch words that must not appear in the English pages outside user data (names, typed text).
 DUTCH = re.compile(r"\b(de|het|een|niet|voor|uw|Ja|Nee|kandidaat|bevinding|maatregel|gesprek|vragenlijst|"
@@ -22,8 +22,8 @@ DUTCH = re.compile(r"\b(de|het|een|niet|voor|uw|Ja|Nee|kandidaat|bevinding|maatr
 
 
 @pytest.fixture
-def world(make_org, make_user):
-    w = make_world(make_org, make_user)
+def world(make_dossier):
+    w = make_dossier.world("ingediend", answers=base_answers())
     w.reviewer.language = "en"
     db.session.commit()
     return w
@@ -37,7 +37,7 @@ def _visible(html: str) -> str:
     text = re.sub(r"<[^>]+>", " ", body)
     for user_data in ("Anna de Vries", "Stichting Dorpshuis De Linde", "Voetbalclub SV Vooruit", "Voorzitter",
                       "Penningmeester", "Adviesbureau Zilvermeeuw Geheim", "Gemeente Voorbeeld", "Financiën",
-                      "Wethouder"):
+                      "Wethouder", "Verklaring Omtrent het Gedrag"):  # the last: the certificate's Dutch name
         text = text.replace(user_data, " ")
     text = re.sub(r"\b(Gemeentewet|Algemene wet bestuursrecht|Provinciewet|Waterschapswet)\b[^.;\n]*", " ", text)
     return re.sub(r"\s+", " ", text)
@@ -66,7 +66,7 @@ def test_the_signed_snapshot_stays_dutch(app, client, world):
     db.session.expire_all()
     after = db.session.get(Submission, sub.id).payload
     assert after == before
-    assert any("Nevenfunctie" in f["explanation"] for f in after["findings"])
+    assert any("Nevenfunctie" in f["explanation"] for f in after["findings"]["findings"])  # as submit stores it
 
 
 def test_guide_clarification_changes_and_measures_pages_in_english(app, client, world):
@@ -128,8 +128,8 @@ def test_localize_findings_by_rule_and_item():
     assert localize_findings(q, answers, [gone], "en") == [gone]
 
 
-def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client, make_org, make_user, tmp_path,
-                                                                     monkeypatch):
+def _dutch_only_questionnaire(tmp_path, monkeypatch):
+    """The wethouder questionnaire with every English text stripped, installed in the catalogue."""
     own = tmp_path / "eigen.yaml"
     text = (SHIPPED_DIR / "kandidaat-wethouder.yaml").read_text(encoding="utf-8")
     text = re.sub(r"^id: kandidaat-wethouder", "id: eigen-dutch", text, flags=re.M)
@@ -151,17 +151,45 @@ def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client,
     assert not q.has_english and q.content_language("en") == "nl"
     catalog = runtime.catalog()
     monkeypatch.setitem(catalog._by_id, q.id, {q.version: q})
-    org = make_org()
-    reviewer = make_user("reviewer", org)
+    return q
+
+
+def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client, make_org, make_user, make_dossier,
+                                                                     tmp_path, monkeypatch):
+    q = _dutch_only_questionnaire(tmp_path, monkeypatch)
+    reviewer = make_user("reviewer", make_org())
     reviewer.language = "en"
-    candidate = make_user("candidate", org, name="Anna de Vries")
-    from integrity_tool.services import dossiers
-    from tests.review.helpers import submit_snapshot
-    d = dossiers.create_dossier(org, candidate, reviewer, q.id, function_title="Wethouder", portfolio="")
     db.session.commit()
-    submit_snapshot(d, base_answers())
+    d = make_dossier("ingediend", org=reviewer.organisation, reviewer=reviewer, questionnaire_id=q.id, portfolio="",
+                     answers=base_answers())
     login(client, reviewer)
     html = client.get(f"/beoordeling/dossier/{d.public_id}").get_data(as_text=True)
     assert html.count("This questionnaire is only available in Dutch") == 1
     assert 'lang="nl">Nevenfuncties en neveninkomsten<' in html
     assert "Secondary positions and income" not in html
+
+
+def test_dutch_only_questionnaire_for_an_english_candidate(app, client, make_org, make_user, make_dossier, tmp_path,
+                                                            monkeypatch):
+    """The candidate's pages say once that the questionnaire is Dutch-only and mark its texts lang="nl";
+    the interface around it stays English."""
+    q = _dutch_only_questionnaire(tmp_path, monkeypatch)
+    reviewer = make_user("reviewer", make_org())
+    d = make_dossier(org=reviewer.organisation, reviewer=reviewer, questionnaire_id=q.id, portfolio="",
+                     name="Anna de Vries")
+    candidate = d.candidate
+    candidate.language = "en"
+    db.session.commit()
+    login(client, candidate)
+    notice = "This questionnaire is only available in Dutch"
+    overview = client.get(f"/kandidaat/dossier/{d.public_id}/").get_data(as_text=True)
+    assert overview.count(notice) == 1 and '<html lang="en"' in overview
+    assert re.search(r'<h1 lang="nl">[^<]+</h1>', overview), overview[:2000]
+    assert 'lang="nl">Nevenfuncties en neveninkomsten<' in overview and "Parts" in overview
+    section = q.sections[0]
+    html = client.get(f"/kandidaat/dossier/{d.public_id}/onderdeel/{section.id}").get_data(as_text=True)
+    assert html.count(notice) == 1
+    assert f'<h1 lang="nl">{section.title}</h1>' in html
+    labels = re.findall(r'<(?:legend|label class="form-label")[^>]*>', html)
+    assert labels and all('lang="nl"' in tag for tag in labels), labels
+    assert "Save and continue" in html  # the interface itself is English

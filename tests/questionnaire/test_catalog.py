@@ -189,5 +189,6 @@ def test_cli_list(monkeypatch, tmp_path):
     (tmp_path / "questionnaires" / "eigen.yaml").write_text(_example_yaml(), encoding="utf-8")
     result = CliRunner().invoke(cli, ["list"])
     assert result.exit_code == 0, result.output
-    assert "kandidaat-wethouder" in result.output and "voorbeeld-wethouder" in result.output
+    # instance/questionnaires/ is no longer read: an organisation's own questionnaires live in the database
+    assert "kandidaat-wethouder" in result.output and "voorbeeld-wethouder" not in result.output
     assert default_catalog().get("kandidaat-wethouder").content_hash[:12] in result.output

@@ -1,10 +1,11 @@
 import pytest
 
-from tests.review.helpers import make_world, signed_off
+from tests.factories import advance
+from tests.review.helpers import base_answers
 
 
 @pytest.fixture
-def signed(make_org, make_user):
-    world = make_world(make_org, make_user)
-    signed_off(world)
+def signed(make_dossier):
+    world = make_dossier.world("ingediend", answers=base_answers())
+    advance(world.dossier, "afgerond")
     return world

@@ -14,12 +14,13 @@ from integrity_tool import signing
 from integrity_tool.models import db
 from integrity_tool.services import orgsetup, reports
 from tests.conftest import login
-from tests.review.helpers import make_world, new_client, signed_off
+from tests.factories import CONCLUSION, advance
+from tests.review.helpers import base_answers, new_client
 
 # Dutch words that may not appear in an English report (names, typed text and citations excluded).
 DUTCH = re.compile(r"\b(Vertrouwelijk|Conclusie|Bevindingen|thema|Relevante antwoorden|Samenvatting|pagina|van de|"
                    r"Documentnummer|Uitkomst|Gesprek|Kandidaat|Maatregel|Eigenaar|Uiterlijk|Nevenfunctie|"
-                   r"Ondertekening|Digitale handtekening|Ja|Nee|kandidaat|bevinding|maart|april)\b")
+                   r"Ondertekening|Digitale handtekening|Ja|Nee|kandidaat|bevinding|maart|april|[Gg]eaccepteerd|[Uu]itgevoerd)\b")
 
 
 def _text(pdf: bytes) -> str:
@@ -27,11 +28,11 @@ def _text(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def english(make_org, make_user):
-    world = make_world(make_org, make_user)
+def english(make_dossier):
+    world = make_dossier.world("ingediend", answers=base_answers())
     world.candidate.language = "en"
     db.session.commit()
-    signed_off(world)
+    advance(world.dossier, "afgerond")
     return world
 
 
@@ -44,7 +45,6 @@ def _without_user_data(text: str) -> str:
         text = text.replace(data, " ")
     text = re.sub(r"(Gemeente \w+|Gemeentewet[^.;]*|Algemene wet bestuursrecht[^.;]*|artikel 41b Gemeentewet)", " ",
                   text)
-    from tests.review.helpers import CONCLUSION
     return text.replace(CONCLUSION, " ")
 
 
@@ -63,6 +63,7 @@ def test_sign_off_makes_english_versions_of_both_reports(app, english):
     assert "Does the organisation have a relationship with the municipality?" in confidential
     assert "Give up the secondary position before taking office" not in confidential  # reviewer's own title kept
     assert "page 1 of" in confidential and "Document number" in confidential
+    assert "Accepted" in confidential and "?:" not in confidential  # measure status translated; no "?:" after a question
     found = DUTCH.findall(_without_user_data(confidential))
     assert not found, found
     summary = _text(stored["samenvatting-en"].content)
@@ -95,7 +96,6 @@ def test_each_reader_gets_their_language(app, english):
         reports.download(english.griffier, pid, "vertrouwelijk-en", lang="en")  # still scoped by role
 
 
-def test_dutch_only_readers_get_no_english_versions(app, make_org, make_user):
-    world = make_world(make_org, make_user)
-    signed_off(world)
+def test_dutch_only_readers_get_no_english_versions(app, make_dossier):
+    world = make_dossier.world("afgerond", answers=base_answers())
     assert set(reports.reports_of(world.dossier)) == {"vertrouwelijk", "samenvatting"}

@@ -15,8 +15,8 @@ from integrity_tool.models import AuditEvent, Report, db
 from integrity_tool.services import orgsetup, reports
 from tests.conftest import login
 from tests.pdf.pdf_test_helpers import flat
-from tests.review.helpers import (CONCLUSION, CONFIDENTIAL_EMPLOYER, CONFIDENTIAL_KVK, MENTIONABLE_TITLE,
-                                  PRIVATE_TITLE, new_client)
+from tests.factories import CONCLUSION, MENTIONABLE_TITLE, PRIVATE_TITLE
+from tests.review.helpers import CONFIDENTIAL_EMPLOYER, CONFIDENTIAL_KVK, new_client
 
 
 def _text(pdf: bytes) -> str:

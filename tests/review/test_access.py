@@ -9,7 +9,9 @@ from integrity_tool.models import ClarificationRequest, DossierStatus, MeasureAg
 from integrity_tool.services import measures, review
 from tests.conftest import login
 
-from .helpers import make_world, new_client, signed_off
+from tests.factories import advance
+
+from .helpers import base_answers, new_client
 
 GET_PATHS = ["", "/wijzigingen", "/gespreksleidraad", "/maatregelen", "/afronden", "/tijdlijn",
              "/rapport/vertrouwelijk"]
@@ -27,8 +29,8 @@ POST_PATHS = [
 
 
 @pytest.fixture
-def outsiders(app, make_org, make_user, world):
-    other = make_world(make_org, make_user)
+def outsiders(app, make_org, make_user, make_dossier, world):
+    other = make_dossier.world("ingediend", org=make_org(), answers=base_answers())
     return {
         "reviewer of another organisation": other.reviewer,
         "griffier": world.griffier,
@@ -83,7 +85,7 @@ def test_other_candidate_cannot_accept_measure(app, make_user, world):
 
 
 def test_griffier_gets_summary_but_not_confidential_report(app, world):
-    signed_off(world)
+    advance(world.dossier, "afgerond")
     c = new_client(app)
     login(c, world.griffier)
     base = f"/beoordeling/dossier/{world.dossier.public_id}/rapport"

@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from integrity_tool.models import Dossier, DossierStatus, MeasureAgreement, MeasureReminder, MeasureStatus, db
-from integrity_tool.services import herbevestiging, measures, review, rounds
+from integrity_tool.services import herbevestiging, measures, review, rounds, snapshot
 from integrity_tool.services.errors import NotFound, StateError
 from tests.conftest import login, outbox_messages
 
-from .helpers import MENTIONABLE_TITLE, PRIVATE_TITLE, base_answers, new_client, signed_off, submit_snapshot
+from tests.factories import MENTIONABLE_TITLE, PRIVATE_TITLE, advance, submit_answers
+
+from .helpers import base_answers, new_client
 
 
 def _reminders(app, runner, day: date, days: int = 14):
@@ -25,7 +27,7 @@ def _reminders(app, runner, day: date, days: int = 14):
 
 def test_overdue_measure_is_verlopen_and_reminded_once_per_day(app, runner, world):
     today = date.today()
-    signed_off(world, due=today - timedelta(days=3))
+    advance(world.dossier, "afgerond", due=today - timedelta(days=3))
     c = new_client(app)
     login(c, world.reviewer)
     html = c.get("/beoordeling/maatregelen?status=verlopen").get_data(as_text=True)
@@ -72,7 +74,7 @@ def test_overdue_measure_is_verlopen_and_reminded_once_per_day(app, runner, worl
 
 def test_measure_due_later_is_not_reminded_until_within_window(app, runner, world):
     today = date.today()
-    signed_off(world, due=today + timedelta(days=30))
+    advance(world.dossier, "afgerond", due=today + timedelta(days=30))
     _reminders(app, runner, today)
     assert outbox_messages(app) == [] or all("Herinnering" not in p.read_text(errors="ignore") for p in outbox_messages(app))
     assert db.session.scalar(select(func.count(MeasureReminder.id))) == 0
@@ -89,7 +91,7 @@ def test_completion_only_after_sign_off(world):
 
 
 def test_herbevestiging_prefills_and_shows_differences(app, world):
-    signed_off(world)
+    advance(world.dossier, "afgerond")
     # Issue 19: a herbevestiging starts from the term record of an appointed bestuurder.
     rounds.record_appointment(world.griffier, world.dossier, "benoemd", date.today())
     term = world.dossier.term
@@ -100,7 +102,8 @@ def test_herbevestiging_prefills_and_shows_differences(app, world):
     assert g.post(f"/beoordeling/termijn/{term.public_id}/herbevestiging").status_code == 302
     new = db.session.scalar(select(Dossier).where(Dossier.previous_id == world.dossier.id))
     assert new.kind == "herbevestiging" and new.status == DossierStatus.concept and new.term_id == term.id
-    assert new.candidate_id == world.candidate.id and new.answers == base_answers()
+    assert new.candidate_id == world.candidate.id
+    assert new.answers == snapshot.submission_answers(snapshot.latest_submission(world.dossier))
     assert any(world.candidate.email in p.read_text(errors="ignore") for p in outbox_messages(app))
     # The bestuurder sees it labelled, with the progress the dossier page shows, and cannot withdraw.
     cc = new_client(app)
@@ -125,7 +128,7 @@ def test_herbevestiging_prefills_and_shows_differences(app, world):
         {"omschrijving": "Bestuurslid", "organisatie": "Historische Kring", "betaald": False, "qq": False,
          "relatie_overheid": ["geen"], "behouden": True}]
     changed["werkgever"] = "Nieuwe Werkgever BV"
-    submit_snapshot(new, changed)
+    submit_answers(new, changed)
     c = new_client(app)
     login(c, world.reviewer)
     html = c.get(f"/beoordeling/dossier/{new.public_id}").get_data(as_text=True)
@@ -143,7 +146,7 @@ def test_herbevestiging_needs_a_term_in_own_org(make_org, make_user, world):
     # Issue 19: no term (not signed, or signed but no appointment recorded): nothing to start from.
     with pytest.raises(StateError):
         herbevestiging.start_for(world.griffier, world.dossier.public_id)
-    signed_off(world)
+    advance(world.dossier, "afgerond")
     with pytest.raises(StateError, match="Leg eerst vast dat de kandidaat is benoemd"):
         herbevestiging.start_for(world.griffier, world.dossier.public_id)
     rounds.record_appointment(world.griffier, world.dossier, "benoemd", date.today())

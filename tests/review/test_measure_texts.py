@@ -15,7 +15,9 @@ from integrity_tool.services.errors import InvalidInput
 from tests.conftest import login
 from tests.pdf.pdf_test_helpers import flat
 
-from .helpers import base_answers, fresh_code, make_world, new_client
+from tests.factories import fresh_code
+
+from .helpers import base_answers, new_client
 
 COMPANY = "Bouwbedrijf De Rivier B.V."
 
@@ -27,8 +29,8 @@ def _answers():
 
 
 @pytest.fixture
-def rich(make_org, make_user):
-    world = make_world(make_org, make_user, answers=_answers())
+def rich(make_dossier):
+    world = make_dossier.world("ingediend", answers=_answers())
     review.open_dossier(world.reviewer, world.dossier.public_id)
     return world
 
@@ -113,8 +115,8 @@ def test_sign_off_refuses_while_a_placeholder_remains(rich):
 
 @pytest.mark.parametrize("kind,office", [("gemeente", "burgemeester"), ("provincie", "commissaris van de Koning"),
                                          ("waterschap", "dijkgraaf"), ("kabinetsformatie", "formateur")])
-def test_owner_by_office(make_org, make_user, kind, office):
-    world = make_world(make_org, make_user, kind=kind, submit=False)
+def test_owner_by_office(make_org, make_dossier, kind, office):
+    world = make_dossier.world("concept", org=make_org(kind=kind))
     m = MeasureAgreement(dossier_id=world.dossier.id, title="T", description="D", owner="reviewer",
                          finding_keys=[], created_by_id=world.reviewer.id)
     db.session.add(m)

@@ -1,33 +1,16 @@
 """Merged fact findings reach the reviewer's page, the confidential PDF's view-model, and the counts the
 griffie overview and exports show (issue 12: one fact, one finding; contradictions side by side)."""
-from sqlalchemy import func, select
+from types import SimpleNamespace
 
-from integrity_tool.models import FindingCounts, Submission, db, utcnow
-from integrity_tool.services import profile, review, submission, workflow
+from integrity_tool.models import db
+from integrity_tool.services import profile, snapshot
 from integrity_tool.services.reports import build_report_data
 from tests.conftest import login
+from tests.factories import submit_answers
 
-from .helpers import make_world
 
 PROFILE = {"aliassen": "", "kvk": "", "verbonden_partijen": "", "gebied": "Oosterhout",
            "portefeuilles": "Ruimtelijke ordening en wonen: ruimtelijke ordening, bouw en wonen"}
-
-
-def _submit_with_profile(world, answers):
-    """What submission.submit stores, without the candidate's pages: the engine with profile + relations."""
-    d = world.dossier
-    q = review.questionnaire_for(d)
-    result = submission.evaluate_for(d, q, answers)
-    number = (db.session.scalar(select(func.max(Submission.number)).where(Submission.dossier_id == d.id)) or 0) + 1
-    db.session.add(Submission(dossier_id=d.id, number=number, questionnaire_id=q.id, questionnaire_version=q.version,
-                              questionnaire_hash=q.content_hash, payload={"answers": answers,
-                                                                          "findings": result.to_dict()},
-                              declaration_name=d.candidate.name))
-    d.answers = answers
-    workflow.transition(d, "submit", submitted_at=utcnow(),
-                        **FindingCounts.columns_of(FindingCounts.of(result.counts)))
-    db.session.commit()
-    return result
 
 
 def _answers(org_name):
@@ -43,10 +26,11 @@ def _answers(org_name):
     }
 
 
-def test_reviewer_sees_merged_findings_and_contradictions(app, make_org, make_user):
-    world = make_world(make_org, make_user, submit=False)
+def test_reviewer_sees_merged_findings_and_contradictions(app, make_user, make_dossier):
+    world = make_dossier.world("concept")
     profile.save(make_user("admin", world.org), world.org, profile.parse_form(PROFILE))
-    result = _submit_with_profile(world, _answers(world.org.name))
+    sub = submit_answers(world.dossier, _answers(world.org.name))  # the engine with profile + relations
+    result = SimpleNamespace(findings=snapshot.submission_findings(sub), counts=sub.payload["findings"]["counts"])
     # employer = organisation (blokkerend), the company (blokkerend: supplies + portfolio overlap + own rule),
     # the field in the territory (hoog): three facts, three findings.
     assert [(f.risk_id, f.level) for f in result.findings] == [

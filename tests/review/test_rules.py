@@ -16,14 +16,11 @@ from integrity_tool.services import measures, review, signoff, snapshot
 from integrity_tool.services.errors import InvalidInput, StateError
 from tests.conftest import login
 
-from .helpers import CONCLUSION, fresh_code, make_world, new_client
+from tests.factories import CONCLUSION, fresh_code
+
+from .helpers import base_answers, new_client
 
 S = DossierStatus
-
-
-def _force(dossier, status):
-    dossier.status = status
-    db.session.commit()
 
 
 ACTIONS = {
@@ -51,13 +48,11 @@ ALLOWED = {
 
 @pytest.mark.parametrize("action", sorted(ACTIONS))
 @pytest.mark.parametrize("status", [s for s in S])
-def test_review_actions_per_state(make_org, make_user, action, status):
-    w = make_world(make_org, make_user)
-    if action == "send_measures":
-        _force(w.dossier, S.in_behandeling)
+def test_review_actions_per_state(make_dossier, action, status):
+    w = make_dossier.world(status, answers=base_answers())
+    if action == "send_measures" and status == S.in_behandeling:
         measures.propose_measure(w.reviewer, w.dossier, title="t", description="d", owner="candidate",
                                  due_date=date(2030, 1, 1))
-    _force(w.dossier, status)
     if status in ALLOWED[action]:
         ACTIONS[action](w)
     else:

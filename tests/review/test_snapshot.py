@@ -13,6 +13,8 @@ from integrity_tool.services.errors import NotFound
 
 from tests.conftest import login
 
+from tests.factories import complete_answers
+
 from .helpers import base_answers
 
 
@@ -55,10 +57,11 @@ def test_latest_gathers_submission_answers_findings_and_comments(world):
     snap = snapshot.latest(world.dossier)
     assert isinstance(snap.submission, Submission) and snap.submission.number == 1
     assert snap.questionnaire is runtime.catalog().for_record(world.dossier)
-    assert snap.answers == base_answers()
+    submitted = complete_answers(snap.questionnaire, base_answers())  # what the factory submitted
+    assert snap.answers == submitted
     assert {f.key for f in snap.findings} >= {"levert_aan_overheid", "omstreden_rol"}
     assert snap.comments == {}
-    assert snapshot.current_answers(world.dossier) == base_answers()
+    assert snapshot.current_answers(world.dossier) == submitted
 
 
 def test_missing_version_falls_back_to_hash_everywhere(world):

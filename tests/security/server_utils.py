@@ -194,7 +194,7 @@ def _setup(scenario: str) -> dict:
     from integrity_tool import create_app
     from integrity_tool.config import instance_path
     from integrity_tool.models import db
-    from integrity_tool.services import dossiers, orgsetup, runtime, security, users
+    from integrity_tool.services import orgsetup, security, users
     from integrity_tool.services.instance import ensure_instance_files, upgrade_database
 
     ensure_instance_files(instance_path())
@@ -213,26 +213,19 @@ def _setup(scenario: str) -> dict:
                               "name": cand.name}
         facts["reviewer"] = {"email": rev.email, "password": PASSWORD, "totp": rev.totp_secret, "id": rev.id}
         if scenario in ("dossier", "complete", "signoff"):
-            from integrity_tool.models import DossierStatus, Submission
+            from integrity_tool.services import signoff
+            from tests.factories import advance, build_dossier, example_answers, save_answers
 
-            qid = next(q.id for q in runtime.catalog().for_kind(org.kind.value))
-            dossier = dossiers.create_dossier(org, cand, rev, qid, function_title="Wethouder")
-            db.session.flush()
-            if scenario in ("complete", "signoff"):
-                from tests.candidate.helpers import NEVENFUNCTIES, complete_answers
-
-                questionnaire = runtime.catalog().get(dossier.questionnaire_id, dossier.questionnaire_version)
-                dossier.answers = complete_answers(questionnaire, NEVENFUNCTIES)
-                dossier.progress_done = dossier.progress_total
-            if scenario == "signoff":
-                db.session.add(Submission(dossier_id=dossier.id, number=1, questionnaire_id=dossier.questionnaire_id,
-                                          questionnaire_version=dossier.questionnaire_version,
-                                          questionnaire_hash=questionnaire.content_hash,
-                                          payload={"answers": dossier.answers}, declaration_name=cand.name))
-                dossier.status = DossierStatus.in_behandeling
-                dossier.outcome = "geen_bijzonderheden"
-                dossier.conclusion = "Geen bijzonderheden."
+            griffier = users.new_user(org, "griffier@example.nl", "Griffier Proef", "griffier")
             db.session.commit()
+            # the griffier invites the (already active) candidate; the candidate fills in, the review starts
+            dossier = build_dossier(griffier, reviewer=rev, name=cand.name, email=cand.email, portfolio=None,
+                                    activate=False)
+            if scenario == "complete":
+                save_answers(dossier, example_answers(dossier.questionnaire_id))
+            if scenario == "signoff":
+                advance(dossier, "in_behandeling", answers=example_answers(dossier.questionnaire_id))
+                signoff.save_conclusion(rev, dossier, "geen_bijzonderheden", "Geen bijzonderheden.")
             facts["dossier"] = {"public_id": dossier.public_id, "id": dossier.id}
     return facts
 

@@ -73,10 +73,22 @@ def DOC(target: str, kind: str = "samenvatting") -> Callable[[World], str]:
     return lambda w: w.reports[(target, kind)].document_number
 
 
+def OQ(target: str) -> Callable[[World], str]:
+    """An own questionnaire (a draft) of organisation A ("own") or B ("foreign"), made on first use."""
+    def make(w: World) -> str:
+        from tests.griffie.test_org_questionnaires import example_yaml
+        from integrity_tool.services import org_questionnaires
+
+        row, _created = org_questionnaires.upload(None, example_yaml().encode(), "eigen.yaml", org=w.orgs[target])
+        return row.public_id
+    return make
+
+
 NONE = {"-": {}}
 DOSSIER = {"own": {"public_id": D("own")}, "other": {"public_id": D("other")}, "foreign": {"public_id": D("foreign")}}
 ROUND = {"own": {"public_id": R("own")}, "foreign": {"public_id": R("foreign")}}
 ORGS = {"own": {"org_slug": ORG("own")}, "foreign": {"org_slug": ORG("foreign")}}
+QUESTIONNAIRE = {"own": {"public_id": OQ("own")}, "foreign": {"public_id": OQ("foreign")}}
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,12 @@ MATRIX: dict[str, E] = {
     "sso.start": E(public=True, targets=ORGS, overrides={("anonymous", "*"): "404"}),
     "sso.callback": E(public=True),
     "sso.backchannel_logout": E(public=True, targets=ORGS),
+    # Issue 15: the organisation's own questionnaires; another organisation's are a 404 on every page.
+    "admin.questionnaires": E(roles=roles("admin")),
+    "admin.questionnaire_upload": E(roles=roles("admin")),
+    "admin.questionnaire_copy": E(roles=roles("admin")),
+    **{f"admin.questionnaire_{name}": E(roles=roles("admin"), targets=QUESTIONNAIRE)
+       for name in ("detail", "preview", "diff", "source", "activate", "retire")},
     # Reviewer: the dossiers of their organisation.
     "review.dossier": E(roles=roles("reviewer"), targets=DOSSIER),
     "review.decide": E(roles=roles("reviewer"), targets=DOSSIER),

@@ -48,6 +48,11 @@ def _populate(make_org, make_user):
 def test_backup_restore_round_trip(app_ctx, make_org, make_user, tmp_path):
     org, dossier, signed = _populate(make_org, make_user)
     public_id = dossier.public_id
+    # Issue 15: an organisation's own questionnaire (a database table) travels with the backup.
+    from integrity_tool.services import org_questionnaires
+    from tests.griffie.test_org_questionnaires import example_yaml
+    own, _created = org_questionnaires.upload(None, example_yaml().encode(), "eigen.yaml", org=org)
+    own_hash = own.content_hash
     db.session.commit()
     archive = tmp_path / "backup.bin"
     info = backup.create_backup(archive)
@@ -70,6 +75,10 @@ def test_backup_restore_round_trip(app_ctx, make_org, make_user, tmp_path):
         d2 = db.session.scalar(select(Dossier).where(Dossier.public_id == public_id))
         assert d2.answers == {"hoofdfunctie_werkgever": "Bakkerij Zoet & Co"}
         assert db.session.scalar(select(User).where(User.name == "Anna Antwoord")) is not None
+        from integrity_tool.models import OrgQuestionnaire
+        restored_q = db.session.scalars(select(OrgQuestionnaire)).one()
+        assert restored_q.organisation_id == org2.id and restored_q.content_hash == own_hash
+        assert restored_q.source == example_yaml()
         term = db.session.scalars(select(Term)).one()
         assert d2.term_id == term.id and term.dossier_id == d2.id and term.ends_on == date(2030, 6, 1)
         assert term.signed_answers == {"werkgever": "Bakkerij Zoet & Co"}
