@@ -100,6 +100,35 @@ def user_create(email, name, role, org_name, password_stdin):
         click.echo("Bij de eerste keer inloggen stelt de gebruiker tweestapsverificatie in.")
 
 
+@user_group.command("create-platform-admin")
+@click.option("--email", required=True, help="E-mailadres (ook de inlognaam).")
+@click.option("--name", required=True, help="Volledige naam.")
+@click.option("--password-stdin", is_flag=True,
+              help="Lees het wachtwoord van standaardinvoer; zonder deze optie krijgt u een activeringslink.")
+@with_appcontext
+def user_create_platform_admin(email, name, password_stdin):
+    """Maak de platformbeheerder: maakt organisaties en hun eerste beheerder aan in de browser (/platform/),
+    en ziet geen dossiers. Net als ander personeel: wachtwoord en een tweede stap (authenticator-app)."""
+    from ..services import staff
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail("Geen wachtwoord ontvangen op standaardinvoer.")
+    try:
+        user, token = staff.create_platform_admin(email, name, password=password)
+    except DomainError as exc:
+        fail(exc.message)
+    click.echo(f"Platformbeheerder aangemaakt: {user.name} <{user.email}>.")
+    if token:
+        link = current_app.config["BASE_URL"].rstrip("/") + f"/activeren/{token}"
+        days = current_app.config["INVITATION_DAYS"]
+        click.echo(f"Eenmalige activeringslink (geldig {days} dagen): {link}")
+    else:
+        click.echo("Bij de eerste keer inloggen stelt de platformbeheerder tweestapsverificatie in.")
+
+
 @user_group.command("reset-password")
 @click.argument("email")
 @click.option("--days", default=2, show_default=True, type=click.IntRange(1, 14),

@@ -16,6 +16,9 @@ class Role(str, enum.Enum):
     reviewer = "reviewer"
     griffier = "griffier"
     admin = "admin"
+    # The platform administrator: creates organisations and their administrators; belongs to no
+    # organisation and sees no dossier content (services/staff.py).
+    platform = "platform"
 
 
 ROLE_LABELS = {
@@ -23,6 +26,7 @@ ROLE_LABELS = {
     Role.reviewer: "beoordelaar",
     Role.griffier: "griffier",
     Role.admin: "beheerder",
+    Role.platform: "platformbeheerder",
 }
 
 

@@ -64,8 +64,10 @@ def normalise_email(email: str) -> str:
     return email
 
 
-def new_user(org: Organisation, email: str, name: str, role: str, *, password: str | None = None) -> User:
-    """Add a user to the session (no commit). The caller audits and commits."""
+def new_user(org: Organisation | None, email: str, name: str, role: str, *, password: str | None = None) -> User:
+    """Add a user to the session (no commit). The caller audits and commits.
+
+    ``org`` is ``None`` for, and only for, the platform administrator (role ``platform``)."""
     email = normalise_email(email)
     if not (name or "").strip():
         raise InvalidInput("Geef een naam.")
@@ -75,9 +77,12 @@ def new_user(org: Organisation, email: str, name: str, role: str, *, password: s
     except ValueError:
         roles = ", ".join(r.value for r in Role)
         raise InvalidInput("Onbekende rol '%(role)s'. Kies uit: %(roles)s.", role=role, roles=roles) from None
+    if (org is None) != (role_enum == Role.platform):
+        raise InvalidInput("De platformbeheerder hoort bij geen organisatie; elke andere gebruiker bij één.")
     if db.session.scalar(select(User).where(User.email == email)):
         raise InvalidInput("Er bestaat al een gebruiker met e-mailadres %(email)s.", email=email)
-    user = User(organisation_id=org.id, organisation=org, email=email, name=name, role=role_enum, active=True)
+    user = User(organisation_id=org.id if org else None, organisation=org, email=email, name=name, role=role_enum,
+                active=True)
     if password is not None:
         problem = password_problem(password, email=email, name=name)
         if problem:
@@ -89,12 +94,12 @@ def new_user(org: Organisation, email: str, name: str, role: str, *, password: s
     return user
 
 
-def create_user(org: Organisation, email: str, name: str, role: str, *, password: str | None = None,
+def create_user(org: Organisation | None, email: str, name: str, role: str, *, password: str | None = None,
                 actor=None) -> tuple[User, str | None]:
     """Create a user. Without a password, returns a single-use activation link token."""
     user = new_user(org, email, name, role, password=password)
     token = None if password is not None else issue_invitation(user)
-    audit.record("gebruiker.aangemaakt", actor=actor, organisation_id=org.id, gebruiker=user.email,
+    audit.record("gebruiker.aangemaakt", actor=actor, organisation_id=org.id if org else None, gebruiker=user.email,
                   rol=user.role.value)
     db.session.commit()
     return user, token

@@ -191,7 +191,7 @@ def privacy(token: str):
             user, codes = activation.complete(
                 invitation.id, password_hash=password_hash, mfa_method=state.get("mfa"),
                 totp_secret=_unseal(state.get("secret")) if state.get("mfa") == "totp" else None,
-                privacy_version=activation.privacy_version(), ip=client_ip())
+                privacy_version=activation.privacy_version(), ip=client_ip(), language=session.get("lang"))
         except NotFound:
             return _unusable()
         response = finish_login(user)  # clears the session (and with it the activation state)

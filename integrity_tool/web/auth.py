@@ -10,7 +10,7 @@ import qrcode.image.svg
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import audit
 from ..models import User, db
@@ -46,7 +46,8 @@ def qr_svg(data: str) -> Markup:
     img.save(buf)
     svg = buf.getvalue().decode("utf-8")
     svg = svg[svg.index("<svg"):]
-    return Markup(svg.replace("<svg", '<svg role="img" aria-label="QR-code voor uw authenticator-app"', 1))
+    label = escape(_("QR-code voor uw authenticator-app"))
+    return Markup(svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1))
 
 
 def _pending_user() -> User | None:

@@ -94,5 +94,6 @@ def start_page_for(user: User) -> str:
         Role.reviewer: "review.dashboard",
         Role.griffier: "griffie.overview",
         Role.admin: "admin.home",
+        Role.platform: "platform.home",
     }
     return url_for(endpoints[user.role])
