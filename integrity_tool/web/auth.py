@@ -98,8 +98,8 @@ def login():
         session.update(pending_uid=user.id, pending_at=time.time(), pending_next=next_target)
         if not user.mfa_configured:
             return redirect(url_for("auth.setup_2fa"))
-        if user.mfa_method == "email":
-            users.send_email_code(user)
+        if user.mfa_method == "email" and not users.send_email_code(user):
+            flash(_("De code kon niet per e-mail worden verstuurd. Probeer het over een paar minuten opnieuw."), "error")
         return redirect(url_for("auth.second_factor"))
     return render_template("auth/login.html", form=form, sso_form=_sso_form())
 
@@ -140,8 +140,10 @@ def resend_code():
     user = _pending_user()
     form = ActionForm()
     if user is not None and form.validate_on_submit() and user.mfa_method == "email":
-        users.send_email_code(user)
-        flash(_("Er is een nieuwe code naar uw e-mailadres gestuurd."), "success")
+        if users.send_email_code(user):
+            flash(_("Er is een nieuwe code naar uw e-mailadres gestuurd."), "success")
+        else:
+            flash(_("De code kon niet per e-mail worden verstuurd. Probeer het over een paar minuten opnieuw."), "error")
     return redirect(url_for("auth.second_factor"))
 
 
