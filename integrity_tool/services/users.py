@@ -177,6 +177,12 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
     if not verify_password(user, password or "") or not user.active:
         record_failure(email, ip, "inloggen.mislukt", user if user and user.active else None)
         raise InvalidInput("Onjuist e-mailadres of wachtwoord.")
+    from .sso import MSG_PASSWORD_OFF, PasswordLoginOff, password_login_allowed
+
+    if not password_login_allowed(user):
+        audit.record("inloggen.wachtwoord_uitgeschakeld", actor=user, ip=ip)
+        db.session.commit()
+        raise PasswordLoginOff(MSG_PASSWORD_OFF)
     db.session.commit()  # a possible argon2 rehash
     return user
 
@@ -224,10 +230,15 @@ def consume_email_code(user: User, code: str) -> bool:
     return result.rowcount == 1
 
 
-def start_session(user: User, ip: str | None, user_agent: str | None) -> str:
+def start_session(user: User, ip: str | None, user_agent: str | None, *, sso_sid: str | None = None,
+                  sso_id_token: str | None = None) -> str:
+    """A server-side session record; after single sign-on ``sso_sid`` is the identity provider's session
+    id ("" when it sends none) and ``sso_id_token`` the ID token, kept for the log-out."""
     sid = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=sid, user_id=user.id, ip=(ip or "")[:64], user_agent=(user_agent or "")[:300]))
-    audit.record("inloggen", actor=user, ip=ip)
+    db.session.add(UserSession(id=sid, user_id=user.id, ip=(ip or "")[:64], user_agent=(user_agent or "")[:300],
+                               sso_sid=str(sso_sid)[:255] if sso_sid is not None else None,
+                               sso_id_token=sso_id_token))
+    audit.record("inloggen", actor=user, ip=ip, **({"via": "sso"} if sso_sid is not None else {}))
     db.session.commit()
     return sid
 
