@@ -47,8 +47,8 @@ def verify_totp_setup(user: User, secret: str, code: str) -> bool:
     return ok
 
 
-def send_setup_code(user: User) -> None:
-    users.send_email_code(user)
+def send_setup_code(user: User) -> bool:
+    return users.send_email_code(user)
 
 
 def verify_email_setup(user: User, code: str) -> bool:
