@@ -1,8 +1,10 @@
 """Organisations, users, log-in sessions and invitations."""
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+import smtplib
 import unicodedata
 from datetime import timedelta
 
@@ -175,6 +177,12 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
     if not verify_password(user, password or "") or not user.active:
         record_failure(email, ip, "inloggen.mislukt", user if user and user.active else None)
         raise InvalidInput("Onjuist e-mailadres of wachtwoord.")
+    from .sso import MSG_PASSWORD_OFF, PasswordLoginOff, password_login_allowed
+
+    if not password_login_allowed(user):
+        audit.record("inloggen.wachtwoord_uitgeschakeld", actor=user, ip=ip)
+        db.session.commit()
+        raise PasswordLoginOff(MSG_PASSWORD_OFF)
     db.session.commit()  # a possible argon2 rehash
     return user
 
@@ -199,11 +207,17 @@ def verify_second_factor(user: User, code: str, ip: str | None) -> None:
     audit.record("2fa.geslaagd", actor=user, ip=ip, methode=method)
 
 
-def send_email_code(user: User) -> None:
+def send_email_code(user: User) -> bool:
+    """Mail a fresh log-in code; False (logged) when the mail server could not be reached."""
     code = f"{secrets.randbelow(10**6):06d}"
     db.session.add(EmailCode(user_id=user.id, code_hash=token_hash(code), expires_at=utcnow() + timedelta(minutes=10)))
     db.session.commit()
-    runtime.send_mail(user.email, "login_code", "Uw inlogcode", language=user.language, user=user, code=code)
+    try:
+        runtime.send_mail(user.email, "login_code", "Uw inlogcode", language=user.language, user=user, code=code)
+    except (OSError, smtplib.SMTPException) as exc:
+        logging.getLogger(__name__).error("inlogcode niet verzonden: %s", exc.__class__.__name__)
+        return False
+    return True
 
 
 def consume_email_code(user: User, code: str) -> bool:
@@ -216,10 +230,15 @@ def consume_email_code(user: User, code: str) -> bool:
     return result.rowcount == 1
 
 
-def start_session(user: User, ip: str | None, user_agent: str | None) -> str:
+def start_session(user: User, ip: str | None, user_agent: str | None, *, sso_sid: str | None = None,
+                  sso_id_token: str | None = None) -> str:
+    """A server-side session record; after single sign-on ``sso_sid`` is the identity provider's session
+    id ("" when it sends none) and ``sso_id_token`` the ID token, kept for the log-out."""
     sid = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=sid, user_id=user.id, ip=(ip or "")[:64], user_agent=(user_agent or "")[:300]))
-    audit.record("inloggen", actor=user, ip=ip)
+    db.session.add(UserSession(id=sid, user_id=user.id, ip=(ip or "")[:64], user_agent=(user_agent or "")[:300],
+                               sso_sid=str(sso_sid)[:255] if sso_sid is not None else None,
+                               sso_id_token=sso_id_token))
+    audit.record("inloggen", actor=user, ip=ip, **({"via": "sso"} if sso_sid is not None else {}))
     db.session.commit()
     return sid
 

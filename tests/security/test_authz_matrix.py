@@ -177,6 +177,14 @@ MATRIX: dict[str, E] = {
     "admin.audit_checkpoints": E(roles=roles("admin", "griffier")),
     "admin.audit_checkpoints_download": E(roles=roles("admin", "griffier")),
     "admin.profile": E(roles=roles("admin")),
+    "admin_sso.settings": E(roles=roles("admin")),
+    # Single sign-on (issue 16): the start and callback need an organisation with SSO and a pending
+    # log-in; without them a clear page, never a session. The provider's back-channel call carries
+    # its own signed token.
+    "sso.choose": E(public=True, overrides={("*", "-"): "login"}),
+    "sso.start": E(public=True, targets=ORGS, overrides={("anonymous", "*"): "404"}),
+    "sso.callback": E(public=True),
+    "sso.backchannel_logout": E(public=True, targets=ORGS),
     # Issue 15: the organisation's own questionnaires; another organisation's are a 404 on every page.
     "admin.questionnaires": E(roles=roles("admin")),
     "admin.questionnaire_upload": E(roles=roles("admin")),
