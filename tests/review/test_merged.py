@@ -53,3 +53,49 @@ def test_reviewer_sees_merged_findings_and_contradictions(app, make_user, make_d
     assert data.findings[0].contradictions[0][1] == "Nee"
     db.session.refresh(world.dossier)
     assert tuple(world.dossier.finding_counts) == (2, 1, 0)  # what the griffie overview and exports count
+
+
+def test_fact_findings_in_english_for_an_english_reader(app, make_user, make_dossier):
+    """Fact-rule texts are written in the reader's language from references stored with the finding, like the
+    questionnaire's own rule texts; the stored (signed) Dutch stays as it was."""
+    import io
+
+    from pypdf import PdfReader
+
+    from integrity_tool.pdf import render_confidential
+
+    world = make_dossier.world("concept")
+    profile.save(make_user("admin", world.org), world.org, profile.parse_form(PROFILE))
+    sub = submit_answers(world.dossier, _answers(world.org.name))
+    dutch = snapshot.submission_findings(sub)
+    english = snapshot.submission_findings(sub, "en")
+    assert [f.key for f in english] == [f.key for f in dutch] and [f.level for f in english] == [f.level for f in dutch]
+    employer, company, field = english
+    assert employer.explanation == (f"The employer ({world.org.name}) is {world.org.name} itself. As alderman, the "
+                                    f"candidate cannot also be employed by their own organisation; the employment "
+                                    f"must end before the appointment.")
+    assert employer.ask.startswith("You answered that you hold no incompatible position")
+    assert employer.contradictions[0][1] == "No" and employer.contradictions[0][2] == \
+        f"Employer {world.org.name} is {world.org.name} itself."
+    assert company.explanation.startswith("Company Bouwbedrijf Jansen is the candidate's own business (Sole "
+                                          "proprietorship)")
+    assert any("The intended portfolio touches an interest of your own" in d for d in company.details)
+    assert ("Company name", "Bouwbedrijf Jansen") in company.answers
+    assert field.explanation.startswith("Property (Weiland, Oosterhout) lies in the area of")
+    assert dutch[0].explanation.startswith("De werkgever")  # the stored snapshot is untouched
+    assert sub.payload["findings"]["findings"][0]["explanation"].startswith("De werkgever")
+
+    world.reviewer.language = "en"
+    db.session.commit()
+    client = app.test_client()
+    login(client, world.reviewer)
+    html = client.get(f"/beoordeling/dossier/{world.dossier.public_id}").get_data(as_text=True)
+    assert f"Employer {world.org.name} is {world.org.name} itself." in html
+    assert "The intended portfolio touches an interest of your own" in html
+    assert "De werkgever (" not in html and "De beoogde portefeuille" not in html
+
+    data = build_report_data(world.dossier, "vertrouwelijk", "en")
+    text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(render_confidential(data))).pages)
+    text = " ".join(text.split())
+    assert "is the candidate's own business" in text and "lies in the area of" in text
+    assert "De werkgever" not in text and "Onroerend goed (" not in text
