@@ -99,3 +99,70 @@ def test_fact_findings_in_english_for_an_english_reader(app, make_user, make_dos
     text = " ".join(text.split())
     assert "is the candidate's own business" in text and "lies in the area of" in text
     assert "De werkgever" not in text and "Onroerend goed (" not in text
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def _page_counts(client, dossier) -> dict[str, int]:
+    import re
+
+    html = client.get(f"/beoordeling/dossier/{dossier.public_id}").get_data(as_text=True)
+    return {level: int(n) for level, n in re.findall(r'badge-(blokkerend|hoog|aandachtspunt)">(\d+) ', html)}
+
+
+def _export_counts(client, public_id) -> tuple[dict, list]:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(csv.reader(io.StringIO(client.get("/griffie/export.csv").data.decode("utf-8-sig"))))
+    header, row = rows[0], next(r for r in rows[1:] if public_id in r)
+    sheet = load_workbook(io.BytesIO(client.get("/griffie/export.xlsx").data)).active
+    xrow = next(r for r in ([c.value for c in r] for r in sheet.iter_rows()) if public_id in r)
+    assert header[-3:] == ["Blokkerend", "Hoog risico", "Aandachtspunt"]
+    return dict(zip(("blokkerend", "hoog", "aandachtspunt"), map(int, row[-3:]))), xrow[-3:]
+
+
+def test_counts_agree_on_page_pdfs_and_export_for_merged_findings(app, make_user, make_dossier):
+    """One fact, one finding everywhere. Submitted: the reviewer's badges and the griffie's CSV and XLSX count the
+    same three facts (2 blokkerend, 1 hoog; the engine made more findings, merged per fact). Signed off after the
+    reviewer lowered both blocking findings: the badges and the findings in the signed confidential report agree
+    (3 hoog); the exports keep the counts at submission (documented: Dossier.count_*), the same three facts.
+    The raad summary shows no findings or counts at all (only the outcome and the public measures)."""
+    import re
+
+    from integrity_tool.services import reports
+    from tests.factories import advance
+
+    world = make_dossier.world("concept")
+    world.org.griffier_sees_confidential = True
+    profile.save(make_user("admin", world.org), world.org, profile.parse_form(PROFILE))
+    submitted = {"blokkerend": 2, "hoog": 1, "aandachtspunt": 0}
+    advance(world.dossier, "ingediend", answers=_answers(world.org.name))
+    sub = snapshot.latest_submission(world.dossier)
+    assert len(sub.payload["findings"]["findings"]) == 3 and sub.payload["findings"]["counts"] == submitted
+    reviewer, griffie = app.test_client(), app.test_client()
+    login(reviewer, world.reviewer)
+    login(griffie, world.griffier)
+    assert _page_counts(reviewer, world.dossier) == submitted
+    assert _export_counts(griffie, world.dossier.public_id) == (submitted, [2, 1, 0])
+
+    advance(world.dossier, "afgerond")
+    reviewed = {"blokkerend": 0, "hoog": 3, "aandachtspunt": 0}
+    assert _page_counts(reviewer, world.dossier) == reviewed
+    stored = reports.reports_of(world.dossier)
+    confidential = _pdf_text(stored["vertrouwelijk"].content)
+    findings = confidential.split("2. Bevindingen per thema", 1)[1].split("3. Beheersmaatregelen", 1)[0]
+    badges = re.findall(r"\b\d+\. [A-Z][^.:]*? (Blokkerend|Hoog risico|Aandachtspunt)\b", findings)
+    assert {level: sum(b.lower().startswith(level) for b in badges) for level in reviewed} == reviewed
+    assert _export_counts(griffie, world.dossier.public_id) == (submitted, [2, 1, 0])
+    summary = _pdf_text(stored["samenvatting"].content)
+    assert not re.search(r"\b(Blokkerend|blokkerend|Aandachtspunt|Bevindingen)\b", summary)
+    assert "Werkgever" not in summary and "Bouwbedrijf Jansen" not in summary
