@@ -202,6 +202,12 @@ def fresh_code(user: User) -> str:
 
 # --- dossiers -----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """The argon2 hash of TEST_PASSWORD, computed once (each hash costs as much as a log-in)."""
+    return security.hash_password(TEST_PASSWORD)
+
+
 def build_dossier(griffier: User, *, reviewer: User | None, name: str = "Anna de Vries",
                   email: str | None = None, deadline: date | None = None, round_id: int | None = None,
                   function_title: str = "Wethouder", portfolio: str | None = "Financiën",
@@ -221,7 +227,7 @@ def build_dossier(griffier: User, *, reviewer: User | None, name: str = "Anna de
     if activate:
         candidate = dossier.candidate
         invitation = invitations._open_invitation(candidate)
-        activation.complete(invitation.id, password_hash=security.hash_password(TEST_PASSWORD), mfa_method="totp",
+        activation.complete(invitation.id, password_hash=_password_hash(), mfa_method="totp",
                             totp_secret=security.new_totp_secret(), privacy_version=activation.privacy_version(),
                             ip=None)
     return dossier

@@ -9,11 +9,10 @@ from datetime import date, timedelta
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from integrity_tool.models import AuditEvent, DossierStatus, db
+from integrity_tool.models import AuditEvent, Report, db
 from integrity_tool.services import rounds
 from integrity_tool.services.exports import neutralise
-
-from .helpers import add_report, make_dossier
+from integrity_tool.services.users import slugify
 
 EVIL = '=HYPERLINK("http://x","klik")'
 
@@ -28,15 +27,13 @@ def test_neutralise():
     assert neutralise("Anna") == "Anna" and neutralise(5) == 5 and neutralise(None) is None
 
 
-def _seed(org, reviewer):
-    make_dossier(org, EVIL, status=DossierStatus.ingediend, reviewer=reviewer, function_title="-wethouder",
-                 deadline=date.today() - timedelta(days=2), progress=(3, 12))
-    make_dossier(org, "Bea Bakker", status=DossierStatus.afgerond, deadline=date(2026, 5, 1), progress=(12, 12),
-                 finding_counts=(0, 2, 1))
+def _seed(make_dossier):
+    make_dossier("ingediend", name=EVIL, function_title="-wethouder", deadline=date.today() - timedelta(days=2))
+    return make_dossier("afgerond", name="Bea Bakker", deadline=date(2026, 5, 1))
 
 
-def test_csv_export_bom_separator_and_formulas(griffie_client, org, reviewer, app_ctx):
-    _seed(org, reviewer)
+def test_csv_export_bom_separator_and_formulas(griffie_client, make_dossier, app_ctx):
+    _seed(make_dossier)
     r = griffie_client.get("/griffie/export.csv?sep=;")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert "attachment" in r.headers["Content-Disposition"]
@@ -54,14 +51,14 @@ def test_csv_export_bom_separator_and_formulas(griffie_client, org, reviewer, ap
     assert _actions().count("export.overzicht_csv") == 2
 
 
-def test_csv_respects_filters(griffie_client, org, reviewer, app_ctx):
-    _seed(org, reviewer)
+def test_csv_respects_filters(griffie_client, make_dossier, app_ctx):
+    _seed(make_dossier)
     text = griffie_client.get("/griffie/export.csv?q=bakker").data.decode("utf-8-sig")
     assert "Bea Bakker" in text and "HYPERLINK" not in text
 
 
-def test_xlsx_export(griffie_client, org, reviewer, app_ctx):
-    _seed(org, reviewer)
+def test_xlsx_export(griffie_client, make_dossier, app_ctx):
+    _seed(make_dossier)
     r = griffie_client.get("/griffie/export.xlsx")
     assert r.status_code == 200 and r.mimetype.endswith("spreadsheetml.sheet")
     ws = load_workbook(io.BytesIO(r.data)).active
@@ -80,40 +77,45 @@ def test_xlsx_export(griffie_client, org, reviewer, app_ctx):
     assert "export.overzicht_xlsx" in _actions()
 
 
-def test_exports_show_counts_only_when_allowed(griffie_client, org, reviewer, app_ctx):
-    _seed(org, reviewer)
+def test_exports_show_counts_only_when_allowed(griffie_client, org, make_dossier, app_ctx):
+    bea = _seed(make_dossier)
     org.griffier_sees_confidential = True
     db.session.commit()
     ws = load_workbook(io.BytesIO(griffie_client.get("/griffie/export.xlsx").data)).active
     header = [c.value for c in ws[1]]
     assert header[-3:] == ["Blokkerend", "Hoog risico", "Aandachtspunt"]
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Bea Bakker")
-    assert row[-3:] == (0, 2, 1)
+    assert row[-3:] == tuple(bea.finding_counts) == (0, 1, 2)  # the example answers' findings, counted at submission
 
 
-def test_zip_of_summaries(griffie_client, griffier, org, app_ctx):
+def _summary(dossier) -> Report:
+    return db.session.scalar(select(Report).where(Report.dossier_id == dossier.id, Report.kind == "samenvatting"))
+
+
+def test_zip_of_summaries(griffie_client, griffier, make_dossier, app_ctx):
     ronde = rounds.create_round(griffier, "Collegevorming 2026", date(2026, 5, 20))
-    a = make_dossier(org, "Anna Achter", status=DossierStatus.afgerond, round_id=ronde.id)
-    b = make_dossier(org, "Bob Boer", status=DossierStatus.afgerond, round_id=ronde.id)
-    elsewhere = make_dossier(org, "Carl Elders", status=DossierStatus.afgerond)
-    add_report(a, "samenvatting", b"%PDF-1.7 anna", "RIS-2026-00001")
-    add_report(a, "vertrouwelijk", b"%PDF-1.7 geheim", "RIS-2026-00002")
-    add_report(b, "samenvatting", b"%PDF-1.7 bob oud", "RIS-2026-00003")
-    add_report(b, "samenvatting", b"%PDF-1.7 bob nieuw", "RIS-2026-00004")
-    add_report(elsewhere, "samenvatting", b"%PDF-1.7 carl", "RIS-2026-00005")
+    a = make_dossier("afgerond", name="Anna Achter", round_id=ronde.id)  # signed: a summary and a confidential report
+    b = make_dossier("afgerond", name="Bob Boer", round_id=ronde.id)
+    make_dossier("afgerond", name="Carl Elders")  # not in the round
+    anna = _summary(a)
+    # Bob's summary issued a second time (no service does that yet): the newest one goes in the zip
+    newest = b"%PDF-1.7 bob nieuw"
+    db.session.add(Report(dossier_id=b.id, kind="samenvatting", document_number="RIS-2026-00004", content=newest,
+                          sha256=hashlib.sha256(newest).hexdigest(), size=len(newest)))
+    db.session.commit()
     r = griffie_client.get(f"/griffie/rondes/{ronde.public_id}/samenvattingen.zip")
     assert r.status_code == 200 and r.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(r.data))
     pdfs = sorted(n for n in archive.namelist() if n.endswith(".pdf"))
-    assert pdfs == ["ris-2026-00001-anna-achter.pdf", "ris-2026-00004-bob-boer.pdf"]
-    assert archive.read(pdfs[0]) == b"%PDF-1.7 anna"
+    assert pdfs == [f"{slugify(anna.document_number)}-anna-achter.pdf", "ris-2026-00004-bob-boer.pdf"]
+    assert archive.read(pdfs[0]) == anna.content
     manifest = json.loads(archive.read("manifest.json"))
     assert {d["documentnummer"]: d["sha256"] for d in manifest["documenten"]} == {
-        "RIS-2026-00001": hashlib.sha256(b"%PDF-1.7 anna").hexdigest(),
-        "RIS-2026-00004": hashlib.sha256(b"%PDF-1.7 bob nieuw").hexdigest()}
+        anna.document_number: hashlib.sha256(anna.content).hexdigest(),
+        "RIS-2026-00004": hashlib.sha256(newest).hexdigest()}
     assert all(d["controle"] == "in orde" for d in manifest["documenten"])
     manifest_csv = archive.read("manifest.csv").decode("utf-8-sig")
-    assert "RIS-2026-00001" in manifest_csv and hashlib.sha256(b"%PDF-1.7 anna").hexdigest() in manifest_csv
+    assert anna.document_number in manifest_csv and hashlib.sha256(anna.content).hexdigest() in manifest_csv
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.samenvattingen_zip"))
     assert event.detail["documenten"] == 2
 
@@ -125,15 +127,16 @@ def test_zip_without_summaries_is_a_message_not_an_error(griffie_client, griffie
     assert "nog geen ondertekende samenvattingen" in r.get_data(as_text=True)
 
 
-def test_audit_trail_csv(griffie_client, griffier, org, app_ctx):
-    dossier = make_dossier(org, "Anna Achter", status=DossierStatus.afgerond)
+def test_audit_trail_csv(griffie_client, griffier, org, make_dossier, app_ctx):
+    dossier = make_dossier("afgerond", name="Anna Achter")
     rounds.record_appointment(griffier, dossier, "benoemd", date.today())
     r = griffie_client.get(f"/griffie/dossiers/{dossier.public_id}/audittrail.csv")
     assert r.status_code == 200 and r.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
     assert rows[0] == ["nummer", "tijdstip (Nederlandse tijd)", "handeling", "door", "hash"]  # local time with offset now (issue 13.3)
     actions = [row[2] for row in rows[1:]]
-    assert actions[:2] == ["dossier.aangemaakt", "dossier.benoeming_vastgelegd"]
+    assert actions[0] == "dossier.aangemaakt" and actions[-2:] == ["dossier.benoeming_vastgelegd", "termijn.gestart"]
+    assert "dossier.afgerond" in actions
     assert "export.audittrail_csv" in _actions()
     org.griffier_sees_confidential = True
     db.session.commit()
@@ -142,8 +145,8 @@ def test_audit_trail_csv(griffie_client, griffier, org, app_ctx):
     assert "details" in rows[0]
 
 
-def test_export_headers_and_labels_follow_the_interface_language(griffie_client, griffier, org, reviewer, app_ctx):
-    _seed(org, reviewer)
+def test_export_headers_and_labels_follow_the_interface_language(griffie_client, make_dossier, app_ctx):
+    _seed(make_dossier)
     griffie_client.post("/taal/en", data={})
     rows = list(csv.reader(io.StringIO(griffie_client.get("/griffie/export.csv").data.decode("utf-8-sig"))))
     assert rows[0][:5] == ["Candidate", "Position", "Portfolio", "Round", "Status"]

@@ -6,12 +6,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from integrity_tool.questionnaire import default_catalog
-from integrity_tool.models import AuditEvent, DossierStatus, Relation, RelationUpload, db
+from integrity_tool.models import AuditEvent, Relation, RelationUpload, db
 from integrity_tool.services import matching
 from integrity_tool.services.matching import (UploadError, build_index, is_distinctive, match_answers, normalise_name,
                                               parse_relations)
 
-from .helpers import answers, make_dossier, nevenfunctie
+from .helpers import answers, nevenfunctie
 
 # The matcher follows the questionnaire's fact markers, so it is given the questionnaire.
 WETHOUDER = default_catalog().get("kandidaat-wethouder")
@@ -169,9 +169,9 @@ def test_upload_page_replaces_list_and_rejects_bad_file(griffie_client, griffier
     assert r.status_code == 400 and "Kies een bestand" in r.get_data(as_text=True)
 
 
-def test_griffier_does_not_see_who_matched_unless_allowed(griffie_client, griffier, org):
-    make_dossier(org, "Karel Kandidaat", status=DossierStatus.ingediend,
-                 answers_=answers(nevenfuncties=[nevenfunctie(organisatie="Aannemer Pietersen", kvk="12345678")]))
+def test_griffier_does_not_see_who_matched_unless_allowed(griffie_client, griffier, org, make_dossier):
+    make_dossier("ingediend", name="Karel Kandidaat",
+                 answers=answers(nevenfuncties=[nevenfunctie(organisatie="Aannemer Pietersen", kvk="12345678")]))
     data = "naam;kvk;categorie\nAannemer Pietersen;12345678;leverancier\n"
     griffie_client.post("/griffie/relaties", data={"file": (io.BytesIO(data.encode()), "lijst.csv")},
                         content_type="multipart/form-data")
@@ -183,11 +183,11 @@ def test_griffier_does_not_see_who_matched_unless_allowed(griffie_client, griffi
     assert "Karel Kandidaat" in page and "als leverancier: Aannemer Pietersen" in page
 
 
-def test_crosscheck_findings_for_the_reviewer(app_ctx, org, griffier):
+def test_crosscheck_findings_for_the_reviewer(app_ctx, org, griffier, make_dossier):
     matching.replace_relations(griffier, "lijst.csv",
                                b"naam;kvk;categorie\nAannemer Pietersen;12345678;leverancier\n"
                                b"Bouwbedrijf de Vries;;vergunninghouder\n")
-    dossier = make_dossier(org, status=DossierStatus.ingediend, answers_=answers(
+    dossier = make_dossier("ingediend", answers=answers(
         nevenfuncties=[nevenfunctie(organisatie="Stichting Sport", kvk="12345678")],
         ondernemingen=[{"naam": "Bouwbedrijf De Vries B.V."}]))
     found = matching.crosscheck_findings(dossier)
@@ -201,12 +201,11 @@ def test_crosscheck_findings_for_the_reviewer(app_ctx, org, griffier):
     assert second["relation"]["categorie"] == "vergunninghouder"
 
 
-def test_crosscheck_partial_renders(app, app_ctx, org, griffier):
+def test_crosscheck_partial_renders(app, app_ctx, org, griffier, make_dossier):
     from flask import render_template
 
     matching.replace_relations(griffier, "l.csv", b"naam;kvk\nAannemer Pietersen;12345678\n")
-    dossier = make_dossier(org, status=DossierStatus.ingediend,
-                           answers_=answers(nevenfuncties=[nevenfunctie(kvk="12345678")]))
+    dossier = make_dossier("ingediend", answers=answers(nevenfuncties=[nevenfunctie(kvk="12345678")]))
     with app.test_request_context():
         html = render_template("griffie/_crosscheck.html", crosscheck_matches=matching.crosscheck_findings(dossier))
     assert "Aannemer Pietersen" in html and "KvK-nummer (exact)" in html

@@ -3,12 +3,13 @@ by the fact rules at submission, the portfolio choice and the belangenkruising f
 import pytest
 from sqlalchemy import select
 
-from integrity_tool.models import AuditEvent, DossierStatus, OrganisationProfile, db
-from integrity_tool.services import matching, profile, runtime, submission
+from integrity_tool.models import AuditEvent, OrganisationProfile, db
+from integrity_tool.services import matching, profile, review, runtime, submission
 from integrity_tool.services.answers import candidate_questionnaire as questionnaire_for
 from tests.conftest import login
+from tests.factories import advance
 
-from .helpers import answers, make_dossier
+from .helpers import answers
 
 FORM = {
     "aliassen": "Gem. Oosterhout-Test\n",
@@ -77,8 +78,8 @@ def test_only_the_admin_of_the_organisation(client, make_user, make_org, org, ap
         profile.save(other_admin, org, profile.parse_form(FORM))
 
 
-def test_candidate_chooses_from_the_organisations_portefeuilles(app_ctx, org, make_user):
-    dossier = make_dossier(org)
+def test_candidate_chooses_from_the_organisations_portefeuilles(app_ctx, org, make_user, make_dossier):
+    dossier = make_dossier()
     q = questionnaire_for(dossier)
     assert "ruimtelijke_ordening" in [o.value for o in q.fact_question("portfolio").options]  # no list yet
     profile.save(make_user("admin", org), org, profile.parse_form(FORM))
@@ -88,14 +89,14 @@ def test_candidate_chooses_from_the_organisations_portefeuilles(app_ctx, org, ma
     assert q.content_hash == runtime.catalog().get(q.id, q.version).content_hash
 
 
-def test_submission_findings_come_from_facts_and_the_relations_list(app_ctx, org, make_user, griffier):
+def test_submission_findings_come_from_facts_and_the_relations_list(app_ctx, org, make_user, griffier, make_dossier):
     profile.save(make_user("admin", org), org, profile.parse_form(FORM))
     matching.replace_relations(griffier, "lijst.csv", b"naam;kvk;categorie\nBouwbedrijf De Vries;;leverancier\n")
     given = answers(werkgever="Gem. Oosterhout-Test", ondernemingen=[{"naam": "Bouwbedrijf De Vries B.V.",
                                                                      "belang_percentage": 10}])
     given.update({"onverenigbare_functie": False, "portefeuilles": ["Ruimtelijke ordening en wonen"]})
     given["ondernemingen"][0]["sector"] = "bouw_wonen"
-    dossier = make_dossier(org, status=DossierStatus.ingediend, answers_=given)
+    dossier = make_dossier("ingediend", answers=given)
     result = submission.evaluate_for(dossier, questionnaire_for(dossier), given)
     by_rule = {r: f for f in result.findings for r in f.rules}
     employer = by_rule["feit_werkgever_organisatie"]
@@ -106,7 +107,7 @@ def test_submission_findings_come_from_facts_and_the_relations_list(app_ctx, org
     assert result.counts["blokkerend"] == 1
 
 
-def test_submit_and_resubmit_store_fact_findings(app_ctx, org, make_user, griffier, monkeypatch):
+def test_submit_and_resubmit_store_fact_findings(app_ctx, org, make_user, griffier, reviewer, make_dossier, monkeypatch):
     from integrity_tool.models import Submission
 
     profile.save(make_user("admin", org), org, profile.parse_form(FORM))
@@ -115,7 +116,7 @@ def test_submit_and_resubmit_store_fact_findings(app_ctx, org, make_user, griffi
     given.update({"heeft_nevenfuncties": True, "nevenfuncties": [
         {"omschrijving": "Voorzitter", "organisatie": "Stichting Sport Oost", "betaald": False, "qq": False,
          "relatie_overheid": ["geen"], "behouden": False}]})
-    dossier = make_dossier(org, answers_=given)
+    dossier = make_dossier(answers=given)
     candidate = dossier.candidate
     monkeypatch.setattr(submission.answers_service, "incomplete_sections", lambda q, a: [])
     sub = submission.submit(candidate, dossier, candidate.name, "127.0.0.1")
@@ -126,8 +127,8 @@ def test_submit_and_resubmit_store_fact_findings(app_ctx, org, make_user, griffi
     assert dossier.finding_counts[0] == 1
     # Resubmission after a clarification request runs the belangenkruising again, with the current list.
     matching.replace_relations(griffier, "lijst.csv", b"naam;kvk;categorie\nAnders BV Noord;;leverancier\n")
-    dossier.status = DossierStatus.terug_naar_kandidaat
-    db.session.commit()
+    advance(dossier, "in_behandeling")
+    review.request_clarification(reviewer, dossier, ["Klopt de lijst nog?"])
     sub2 = submission.submit(candidate, dossier, candidate.name, "127.0.0.1")
     assert sub2.number == 2
     assert "belangenkruising" not in {f["risk_id"] for f in sub2.payload["findings"]["findings"]}

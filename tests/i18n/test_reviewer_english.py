@@ -169,16 +169,16 @@ def test_dutch_only_questionnaire_is_shown_in_dutch_with_one_notice(app, client,
     assert "Secondary positions and income" not in html
 
 
-def test_dutch_only_questionnaire_for_an_english_candidate(app, client, make_org, make_user, tmp_path, monkeypatch):
+def test_dutch_only_questionnaire_for_an_english_candidate(app, client, make_org, make_user, make_dossier, tmp_path,
+                                                            monkeypatch):
     """The candidate's pages say once that the questionnaire is Dutch-only and mark its texts lang="nl";
     the interface around it stays English."""
     q = _dutch_only_questionnaire(tmp_path, monkeypatch)
-    org = make_org()
-    reviewer = make_user("reviewer", org)
-    candidate = make_user("candidate", org, name="Anna de Vries")
+    reviewer = make_user("reviewer", make_org())
+    d = make_dossier(org=reviewer.organisation, reviewer=reviewer, questionnaire_id=q.id, portfolio="",
+                     name="Anna de Vries")
+    candidate = d.candidate
     candidate.language = "en"
-    from integrity_tool.services import dossiers
-    d = dossiers.create_dossier(org, candidate, reviewer, q.id, function_title="Wethouder", portfolio="")
     db.session.commit()
     login(client, candidate)
     notice = "This questionnaire is only available in Dutch"

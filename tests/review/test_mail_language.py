@@ -19,7 +19,7 @@ from integrity_tool.models import db
 from integrity_tool.services import measures
 from tests.conftest import outbox_messages
 
-from .helpers import CONCLUSION, MENTIONABLE_TITLE, PRIVATE_TITLE, signed_off
+from tests.factories import CONCLUSION, MENTIONABLE_TITLE, PRIVATE_TITLE, advance
 
 DUTCH = re.compile(r"\b(de|het|een|niet|voor|uw|van|met|naar|beste|maatregel|maatregelen|risicoanalyse|"
                    r"beoordeling|kandidaat|inloggen|herinnering|uitgevoerd|afgerond|ondertekend|bestuurder|"
@@ -42,7 +42,7 @@ def _run(app, world, language: str):
     db.session.commit()
     before = len(outbox_messages(app))
     due = datetime.now().date() + timedelta(days=30)
-    signed_off(world, due=due)
+    advance(world.dossier, "afgerond", due=due)
     with freeze_time(datetime.combine(due - timedelta(days=10), datetime.min.time()) + timedelta(hours=10)):
         sent, _skipped = measures.send_reminders()
     assert sent == 2  # one measure for the candidate, one for the griffier

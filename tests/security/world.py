@@ -50,6 +50,7 @@ def build_world(make_org, make_user, state: DossierStatus) -> World:
         "reviewer": make_user("reviewer", org_a),
         "griffier": make_user("griffier", org_a),
         "admin": make_user("admin", org_a),
+        "platform": make_user("platform"),
     }
     cand2 = make_user("candidate", org_a)
     cand_b = make_user("candidate", org_b)
