@@ -192,7 +192,7 @@ def save_config(actor: User, org: Organisation, values: dict, ip: str | None = N
 def password_login_allowed(user: User) -> bool:
     """Candidates always; staff unless their organisation switched password log-in off (the break-glass
     administrator excepted)."""
-    if user.role == Role.candidate:
+    if user.role == Role.candidate or user.organisation_id is None:  # the platform administrator has no SSO
         return True
     cfg = active_config(user.organisation_id)
     if cfg is None or not cfg.password_login_off:

@@ -164,42 +164,44 @@ def invite_user():
     return _home_page(settings_form(current_user.organisation), form, 400)
 
 
-def _user_action(verb) -> Response:
+def _posted_user_id() -> int | None:
+    """The account named by a user action form, or None (with a message) for an expired or stale form."""
     form = UserActionForm()
     if not form.validate_on_submit() or form.user_id.data is None:
         flash(_("Het formulier is verlopen. Probeer het opnieuw."), "error")
-        return redirect(url_for("admin.home"))
-    return verb(form.user_id.data)
+        return None
+    return form.user_id.data
+
+
+def _set_active(active: bool) -> Response:
+    user_id = _posted_user_id()
+    if user_id is not None and staff.set_active(current_user, current_user.organisation, user_id, active,
+                                                ip=client_ip()):
+        flash(_("Het account is weer aangezet.") if active else
+              _("Het account is uitgezet; de sessies van deze gebruiker zijn beëindigd."), "success")
+    return redirect(url_for("admin.home"))
 
 
 @bp.route("/gebruikers/uitzetten", methods=["POST"])
 @role_required(Role.admin)
 def deactivate_user():
-    def do(user_id):
-        if staff.set_active(current_user, current_user.organisation, user_id, False, ip=client_ip()):
-            flash(_("Het account is uitgezet; de sessies van deze gebruiker zijn beëindigd."), "success")
-        return redirect(url_for("admin.home"))
-    return _user_action(do)
+    return _set_active(False)
 
 
 @bp.route("/gebruikers/aanzetten", methods=["POST"])
 @role_required(Role.admin)
 def activate_user():
-    def do(user_id):
-        if staff.set_active(current_user, current_user.organisation, user_id, True, ip=client_ip()):
-            flash(_("Het account is weer aangezet."), "success")
-        return redirect(url_for("admin.home"))
-    return _user_action(do)
+    return _set_active(True)
 
 
 @bp.route("/gebruikers/opnieuw-uitnodigen", methods=["POST"])
 @role_required(Role.admin)
 def resend_user():
-    def do(user_id):
+    user_id = _posted_user_id()
+    if user_id is not None:
         staff.resend(current_user, current_user.organisation, user_id, ip=client_ip())
         flash(_("Er is een nieuwe activeringslink verstuurd."), "success")
-        return redirect(url_for("admin.home"))
-    return _user_action(do)
+    return redirect(url_for("admin.home"))
 
 
 @bp.route("/logboek-checkpoints")

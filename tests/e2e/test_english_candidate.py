@@ -170,3 +170,174 @@ def test_register_and_verification_in_both_languages(page, visit, server, lang):
         else:
             visit(page, f"nl-{name}")
             assert page.locator("html").get_attribute("lang") == "nl"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_service_unavailable_page_in_both_languages(page, visit, server, app, app_ctx, lang):
+    """503 (database down): the app's own page, rendered in process with every statement failing (as in
+    tests/security/test_faults.py), shown in the browser on the server's origin (its CSS and scripts), with
+    axe; in English without Dutch."""
+    from tests.security.test_faults import database_fails
+
+    client = app.test_client()
+    client.post(f"/taal/{lang}", data={"next": "/"})
+    with database_fails(lambda statement: True):
+        response = client.get("/register/gemeente-voorbeeld")  # a page that reads the database
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    page.route("**/e2e-503", lambda route: route.fulfill(status=503, body=html, content_type="text/html"))
+    assert page.goto("/e2e-503").status == 503
+    if lang == "en":
+        english(page, visit, "en-503")
+        assert page.get_by_role("heading", level=1).inner_text() == "Temporarily unavailable"
+    else:
+        visit(page, "nl-503")
+        assert page.locator("html").get_attribute("lang") == "nl"
+
+
+# --------------------------------------------------------------------------- keyboard only, in English
+
+_FOCUSED = """() => { const el = document.activeElement; if (!el || el === document.body) return null;
+    const group = el.name ? Array.from(document.querySelectorAll('main form [name="' + el.name + '"]')) : [];
+    return {tag: el.tagName.toLowerCase(), type: el.type || '', name: el.name || '', value: el.value || '',
+            text: (el.innerText || el.value || '').trim(), inputmode: el.getAttribute('inputmode') || '',
+            inMain: !!el.closest('main'), values: group.map(e => e.value),
+            last: group.length > 0 && group[group.length - 1] === el}; }"""
+
+
+def _next_focus(page) -> dict:
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        info = page.evaluate(_FOCUSED)
+        if info and info["inMain"]:
+            return info
+    raise AssertionError(f"nothing in main reached with Tab on {page.url}")
+
+
+def _type_for(info: dict) -> str:
+    if info["name"].endswith("datum"):
+        return "17-03-2026"
+    if info["inputmode"] == "decimal":
+        return "1.250,50"
+    if info["inputmode"] == "numeric":
+        return "12345678" if "kvk" in info["name"] else "10"
+    return "Filled in with the keyboard."
+
+
+def _fill_by_keyboard(page, done_button: str, *, answers: dict | None = None, add_item: str | None = None) -> str:
+    """Tab through the form, answering every question with the keyboard, until ``done_button`` (or an
+    'Add …' button for ``add_item``) has focus; press Enter on it. Returns the button's text."""
+    answers = {**ANSWERS, **(answers or {})}
+    kb = page.keyboard
+    done: set[str] = set()
+    for _ in range(300):
+        info = _next_focus(page)
+        if info["tag"] == "button":
+            if info["text"] == done_button or (add_item and info["text"].startswith("Add")):
+                with page.expect_navigation():
+                    kb.press("Enter")
+                return info["text"]
+            continue
+        name = info["name"]
+        if info["type"] == "radio" and name not in done:
+            wanted = answers.get(name)
+            values = info["values"]
+            wanted = wanted if wanted in values else ("nee" if "nee" in values else values[0])
+            start = page.locator(f"main form input[name='{name}']:focus").get_attribute("value")
+            steps = values.index(wanted) - values.index(start)
+            if steps == 0:
+                kb.press("Space")
+            for _step in range(abs(steps)):
+                kb.press("ArrowRight" if steps > 0 else "ArrowLeft")
+            checked = page.locator(f"main form input[name='{name}']:checked").get_attribute("value")
+            assert checked == wanted, (name, checked, wanted)
+            done.add(name)
+        elif info["type"] == "checkbox" and name not in done and info["last"]:
+            if not page.locator(f"main form input[name='{name}']:checked").count():
+                kb.press("Space")  # the last option ("none of these") of a group, or the one box there is
+            done.add(name)
+        elif info["tag"] in ("input", "textarea") and info["type"] not in ("radio", "checkbox", "submit", "hidden") \
+                and not info["value"]:
+            kb.type(answers.get(name) if isinstance(answers.get(name), str) and answers.get(name) not in ("ja", "nee")
+                    else _type_for(info))
+    raise AssertionError(f"'{done_button}' not reached with Tab on {page.url}")
+
+
+def test_whole_candidate_journey_with_keyboard_only_in_english(new_context, visit, server, authenticator, staff):
+    """From the invitation link to the submitted questionnaire with the keyboard only, in English: language
+    switch, activation, every section, a secondary position added on its item page, review and submit."""
+    from .helpers import focus_by_tab
+
+    griffier, reviewer = staff
+    griffie_page = new_context().new_page()
+    login(griffie_page, visit, griffier, authenticator)
+    candidate = invite(griffie_page, visit, server, griffier, reviewer, name="Kim Keyboard")
+    account = candidate.account
+    names = (griffier.name, reviewer.name, account.email, account.name)
+    page = new_context().new_page()
+    kb = page.keyboard
+    page.goto(candidate.link)
+    focus_by_tab(page, "form[action^='/taal/en'] button")
+    with page.expect_navigation():
+        kb.press("Enter")
+    _check(page, visit, "kb-activeren-wachtwoord", *names)
+    focus_by_tab(page, "#password")
+    kb.type(account.password)
+    kb.press("Tab")
+    kb.type(account.password)
+    with page.expect_navigation():
+        kb.press("Enter")
+    authenticator.register(account.email, page.locator("code.secret").get_attribute("data-secret"))
+    focus_by_tab(page, "#code")
+    kb.type(authenticator.code(account.email))
+    with page.expect_navigation():
+        kb.press("Enter")
+    focus_by_tab(page, "#accept")
+    kb.press("Space")
+    kb.press("Tab")
+    with page.expect_navigation():
+        kb.press("Enter")
+    assert "/account/herstelcodes" in page.url, page.url
+    focus_by_tab(page, "main a.button")
+    with page.expect_navigation():
+        kb.press("Enter")
+    _check(page, visit, "kb-start", *names)
+    focus_by_tab(page, "main a.button-primary")
+    with page.expect_navigation():
+        kb.press("Enter")
+    focus_by_tab(page, "main .button-row a.button-primary")
+    with page.expect_navigation():
+        kb.press("Enter")
+    sections = 0
+    added = False
+    for _ in range(30):
+        if "/controleren" in page.url:
+            break
+        assert "/onderdeel/" in page.url, page.url
+        has_list = page.locator("main form input[name='heeft_nevenfuncties']").count() > 0
+        if has_list and not added:
+            pressed = _fill_by_keyboard(page, "Save and continue", answers={"heeft_nevenfuncties": "ja"},
+                                        add_item="Add")
+            assert pressed.startswith("Add") and "/nieuw" in page.url, (pressed, page.url)
+            _check(page, visit, "kb-item-nieuw", *names)
+            _fill_by_keyboard(page, "Save", answers={"omschrijving": "Chair", "organisatie": "Village hall foundation",
+                                                     "betaald": "nee", "qq": "nee", "behouden": "ja"})
+            assert "/nieuw" not in page.url and not page.locator("#error-summary").count(), page.url
+            added = True
+            continue
+        before = page.url
+        _fill_by_keyboard(page, "Save and continue", answers={"heeft_nevenfuncties": "ja"} if has_list else None)
+        assert page.url != before and not page.locator("#error-summary").count(), \
+            f"not saved with the keyboard: {page.url}"
+        sections += 1
+    assert "/controleren" in page.url, page.url
+    assert sections >= 10 and added, (sections, added)
+    _check(page, visit, "kb-controleren", *names, "Filled in with the keyboard.", "Chair", "Village hall foundation")
+    focus_by_tab(page, "main input[type=checkbox]")
+    kb.press("Space")
+    kb.press("Tab")
+    kb.type(account.name)
+    with page.expect_navigation():
+        kb.press("Enter")
+    _check(page, visit, "kb-ingediend", *names)
+    assert "submitted" in page.locator(".flashes").inner_text().lower()
