@@ -185,6 +185,7 @@ MATRIX: dict[str, E] = {
     "sso.start": E(public=True, targets=ORGS, overrides={("anonymous", "*"): "404"}),
     "sso.callback": E(public=True),
     "sso.backchannel_logout": E(public=True, targets=ORGS),
+    "sso.sign_off": E(roles=roles("reviewer"), targets=DOSSIER),
     # Issue 15: the organisation's own questionnaires; another organisation's are a 404 on every page.
     "admin.questionnaires": E(roles=roles("admin")),
     "admin.questionnaire_upload": E(roles=roles("admin")),
