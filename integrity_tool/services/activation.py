@@ -47,8 +47,9 @@ def verify_totp_setup(user: User, secret: str, code: str) -> bool:
     return ok
 
 
-def send_setup_code(user: User) -> bool:
-    return users.send_email_code(user)
+def send_setup_code(user: User, language: str | None = None) -> bool:
+    """The code that confirms the e-mail second step, in the language the person is activating in."""
+    return users.send_email_code(user, language if language in ("nl", "en") else None)
 
 
 def verify_email_setup(user: User, code: str) -> bool:

@@ -207,13 +207,15 @@ def verify_second_factor(user: User, code: str, ip: str | None) -> None:
     audit.record("2fa.geslaagd", actor=user, ip=ip, methode=method)
 
 
-def send_email_code(user: User) -> bool:
-    """Mail a fresh log-in code; False (logged) when the mail server could not be reached."""
+def send_email_code(user: User, language: str | None = None) -> bool:
+    """Mail a fresh log-in code (in ``language``, else the user's own); False (logged) when the mail
+    server could not be reached."""
     code = f"{secrets.randbelow(10**6):06d}"
     db.session.add(EmailCode(user_id=user.id, code_hash=token_hash(code), expires_at=utcnow() + timedelta(minutes=10)))
     db.session.commit()
     try:
-        runtime.send_mail(user.email, "login_code", "Uw inlogcode", language=user.language, user=user, code=code)
+        runtime.send_mail(user.email, "login_code", "Uw inlogcode", language=language or user.language, user=user,
+                          code=code)
     except (OSError, smtplib.SMTPException) as exc:
         logging.getLogger(__name__).error("inlogcode niet verzonden: %s", exc.__class__.__name__)
         return False

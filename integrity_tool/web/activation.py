@@ -167,7 +167,7 @@ def send_email_code(token: str):
         return _unusable()
     form = ActionForm()
     if form.validate_on_submit() and state.get("pw") and activation.email_otp_allowed(invitation.user):
-        if activation.send_setup_code(invitation.user):
+        if activation.send_setup_code(invitation.user, session.get("lang")):
             state["email_sent"] = True
             _save(state)
         else:

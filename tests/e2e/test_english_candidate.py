@@ -341,3 +341,47 @@ def test_whole_candidate_journey_with_keyboard_only_in_english(new_context, visi
         kb.press("Enter")
     _check(page, visit, "kb-ingediend", *names)
     assert "submitted" in page.locator(".flashes").inner_text().lower()
+
+
+def test_activation_with_an_email_code_in_english(new_context, visit, server, authenticator):
+    """The e-mail-code variant of the second step, in English: the organisation allows it (its administrator
+    ticks it), the candidate chooses it, the code arrives in an English mail, activation completes."""
+    from .helpers import mail_text
+
+    org = server.make_org()
+    admin, griffier, reviewer = (server.make_user(org, role) for role in ("admin", "griffier", "reviewer"))
+    staff_page = new_context().new_page()
+    login(staff_page, visit, admin, authenticator)
+    staff_page.goto("/beheer/")
+    staff_page.get_by_label(re.compile("^Inlogcode per e-mail toestaan")).check()
+    submit(staff_page, "Instellingen opslaan")
+    staff_page.context.clear_cookies()
+    login(staff_page, visit, griffier, authenticator)
+    candidate = invite(staff_page, visit, server, griffier, reviewer, name="Emma English")
+    account = candidate.account
+    names = (griffier.name, reviewer.name, account.email, org.name)
+
+    page = new_context().new_page()
+    page.goto(candidate.link)
+    _to_english(page)
+    page.get_by_label("New password").fill(account.password)
+    page.get_by_label("Repeat the password").fill(account.password)
+    submit(page, "Continue")
+    _check(page, visit, "email-tweede-stap-keuze", *names)
+    before = len(server.outbox())
+    submit(page, "Send me a code by e-mail")  # sends the first code at once
+    assert "/code-per-email" in page.url, page.url
+    msg = server.wait_for_mail(account.email, after=before)
+    assert str(msg["Subject"]) == "Your login code", msg["Subject"]
+    code = re.search(r"\b\d{6}\b", mail_text(msg)).group(0)
+    _check(page, visit, "email-code-verstuurd", *names)
+    page.get_by_label("Code", exact=True).fill("000000" if code != "000000" else "111111")
+    submit(page, "Check code")
+    _check(page, visit, "email-code-fout", *names)
+    page.get_by_label("Code", exact=True).fill(code)
+    submit(page, "Check code")
+    assert "/privacy" in page.url, page.url
+    page.get_by_label("I have read the privacy statement").check()
+    submit(page, "Activate account")
+    assert "/account/herstelcodes" in page.url, page.url
+    _check(page, visit, "email-herstelcodes", *names)
