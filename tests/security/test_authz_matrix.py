@@ -357,12 +357,12 @@ def _post_data(entry: E, world: World, target: str) -> dict:
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_matrix(app, make_org, make_user, endpoint):
+def test_matrix(app, make_org, make_user, make_dossier, endpoint):
     rules = [(rule, method) for rule, method in _rules(app) if rule.endpoint == endpoint]
     if not rules:
         pytest.skip(f"{endpoint} not (yet) registered; test_every_route_has_an_entry reports stale entries")
     entry = MATRIX[endpoint]
-    world = build_world(make_org, make_user, entry.state)
+    world = build_world(make_dossier, make_org, make_user, entry.state)
     clients = {"anonymous": app.test_client()}
     for role in ROLES[1:]:
         clients[role] = logged_in_client(app, world.actors[role])
@@ -406,8 +406,8 @@ def test_matrix(app, make_org, make_user, endpoint):
     assert not failures, f"{endpoint}:\n  " + "\n  ".join(failures)
 
 
-def test_refusals_are_audited(app, make_org, make_user):
-    world = build_world(make_org, make_user, S.in_behandeling)
+def test_refusals_are_audited(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, S.in_behandeling)
     client = logged_in_client(app, world.actors["candidate"])
     assert client.get(f"/beoordeling/dossier/{world.dossier('own')}").status_code == 404
     from integrity_tool.models import AuditEvent
