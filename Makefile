@@ -45,6 +45,7 @@ run: demo
 
 test: install-test
 	./scripts/ensure-system-packages
+	./scripts/ensure-oidc-provider
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Each script prints its figures and ends with one JSON line holding figures, targets and "ok".

@@ -82,7 +82,7 @@ def _init_extensions(app: Flask) -> None:
     from sqlalchemy import event
 
     from . import crypto
-    from .extensions import babel, csrf, db, login_manager, migrate
+    from .extensions import babel, csrf, db, login_manager, migrate, oauth
     from .questionnaire import Catalog
     from .services.security import Throttle
 
@@ -96,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    oauth.init_app(app)
 
     from .web.i18n import select_locale
 

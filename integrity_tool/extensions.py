@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and bound in create_app."""
+from authlib.integrations.flask_client import OAuth
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -20,3 +21,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# OpenID Connect clients, one per organisation with single sign-on (registered lazily by web/sso.py).
+oauth = OAuth()

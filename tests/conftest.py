@@ -180,7 +180,8 @@ def make_user(app_ctx, make_org):
     def factory(role: str = "candidate", org: Organisation | None = None, *, email: str | None = None,
                 name: str | None = None, password: str = TEST_PASSWORD, mfa: bool = True) -> User:
         counter["n"] += 1
-        org = org or make_org()
+        if role != "platform":  # the platform administrator belongs to no organisation
+            org = org or make_org()
         user = users.new_user(org, email or f"{role}{counter['n']}@example.nl", name or f"Test {role} {counter['n']}",
                               role, password=password)
         if mfa:

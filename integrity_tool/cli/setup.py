@@ -81,23 +81,53 @@ def user_group():
 @with_appcontext
 def user_create(email, name, role, org_name, password_stdin):
     """Maak een gebruiker aan. Zonder --password-stdin: toont een eenmalige activeringslink."""
-    password = None
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            fail("Geen wachtwoord ontvangen op standaardinvoer.")
+    password = _password_from_stdin(password_stdin)
     try:
         org = users.find_organisation(org_name)
         user, token = users.create_user(org, email, name, role, password=password)
     except DomainError as exc:
         fail(exc.message)
     click.echo(f"Gebruiker aangemaakt: {user.name} <{user.email}> ({user.role.value}) bij {org.name}.")
+    _echo_activation(token)
+
+
+def _password_from_stdin(wanted: bool) -> str | None:
+    if not wanted:
+        return None
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        fail("Geen wachtwoord ontvangen op standaardinvoer.")
+    return password
+
+
+def _echo_activation(token: str | None) -> None:
+    """The single-use activation link, or what happens at the first log-in when a password was given."""
     if token:
         link = current_app.config["BASE_URL"].rstrip("/") + f"/activeren/{token}"
         days = current_app.config["INVITATION_DAYS"]
         click.echo(f"Eenmalige activeringslink (geldig {days} dagen): {link}")
     else:
         click.echo("Bij de eerste keer inloggen stelt de gebruiker tweestapsverificatie in.")
+
+
+@user_group.command("create-platform-admin")
+@click.option("--email", required=True, help="E-mailadres (ook de inlognaam).")
+@click.option("--name", required=True, help="Volledige naam.")
+@click.option("--password-stdin", is_flag=True,
+              help="Lees het wachtwoord van standaardinvoer; zonder deze optie krijgt u een activeringslink.")
+@with_appcontext
+def user_create_platform_admin(email, name, password_stdin):
+    """Maak de platformbeheerder: maakt organisaties en hun eerste beheerder aan in de browser (/platform/),
+    en ziet geen dossiers. Net als ander personeel: wachtwoord en een tweede stap (authenticator-app)."""
+    from ..services import staff
+
+    password = _password_from_stdin(password_stdin)
+    try:
+        user, token = staff.create_platform_admin(email, name, password=password)
+    except DomainError as exc:
+        fail(exc.message)
+    click.echo(f"Platformbeheerder aangemaakt: {user.name} <{user.email}>.")
+    _echo_activation(token)
 
 
 @user_group.command("reset-password")

@@ -10,6 +10,7 @@ from .questionnaire import QUESTIONNAIRE_STATUS_LABELS, QUESTIONNAIRE_STATUSES, 
 from .relation import Relation, RelationUpload
 from .report import Report
 from .signing_key import OrganisationSigningKey
+from .sso import MFA_FROM_IDP, MFA_MODES, MFA_TOTP, SsoConfig
 from .term import DeletedReport, Term
 from .review import Addendum, ClarificationRequest, Comment, FindingDecision, Gesprek
 from .user import ROLE_LABELS, EmailCode, Invitation, RecoveryCode, Role, ThrottleEvent, User, UserSession
@@ -23,5 +24,6 @@ __all__ = [
     "FindingDecision", "Comment", "ClarificationRequest", "Gesprek", "Addendum",
     "FollowUp", "FOLLOW_UP_LABELS", "MeasureAgreement", "MeasureStatus", "MeasureReminder", "MEASURE_STATUS_LABELS", "owner_label_for",
     "Term", "DeletedReport",
+    "SsoConfig", "MFA_FROM_IDP", "MFA_TOTP", "MFA_MODES",
     "Report", "Relation", "RelationUpload", "AuditEvent", "NotificationSent",
 ]

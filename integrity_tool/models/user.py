@@ -16,6 +16,9 @@ class Role(str, enum.Enum):
     reviewer = "reviewer"
     griffier = "griffier"
     admin = "admin"
+    # The platform administrator: creates organisations and their administrators; belongs to no
+    # organisation and sees no dossier content (services/staff.py).
+    platform = "platform"
 
 
 ROLE_LABELS = {
@@ -23,6 +26,7 @@ ROLE_LABELS = {
     Role.reviewer: "beoordelaar",
     Role.griffier: "griffier",
     Role.admin: "beheerder",
+    Role.platform: "platformbeheerder",
 }
 
 
@@ -46,6 +50,9 @@ class User(UserMixin, db.Model):
     privacy_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
     privacy_acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # The subject ("sub") of this person at the organisation's identity provider, bound at the first
+    # single sign-on (issue 16); afterwards only that identity signs in to this account.
+    sso_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -78,6 +85,10 @@ class UserSession(db.Model):
     ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(String(300), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Single sign-on: the identity provider's session id ("sid"), so a back-channel log-out ends this session.
+    sso_sid: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    # The ID token of that sign-on, sent back as id_token_hint when the user logs out (RP-initiated log-out).
+    sso_id_token: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
 
     user: Mapped[User] = relationship()
 

@@ -1,5 +1,5 @@
 """Questionnaire definitions: load and validate YAML into frozen objects. No Flask, no db."""
-from .catalog import Catalog, default_catalog, instance_questionnaire_dir, questionnaire_files
+from .catalog import Catalog, default_catalog, questionnaire_files
 from .errors import QuestionnaireError
 from .loader import SHIPPED_DIR, content_hash, load_measures, load_questionnaire, load_questionnaire_text
 from .model import (Condition, Measure, Option, Question, Questionnaire, Risk, Section, Theme,
@@ -15,7 +15,7 @@ __all__ = [
     "Outcome", "level_label", "outcome_label", "Measure", "Option", "QUESTION_TYPES", "Question",
     "Questionnaire", "QuestionnaireError", "Risk", "SCHEMA_VERSION", "SHIPPED_DIR", "Section",
     "Theme", "content_hash", "default_catalog", "display_value", "fill_placeholders",
-    "format_money", "instance_questionnaire_dir", "is_visible", "load_measures",
+    "format_money", "is_visible", "load_measures",
     "load_questionnaire", "load_questionnaire_text", "missing_required", "prune_hidden", "questionnaire_files",
     "section_complete", "validate_value", "version_key", "visible_questions",
     "visible_subquestions",

@@ -1,21 +1,15 @@
-"""All questionnaires from the shipped and instance directories, side by side by version."""
+"""The shipped questionnaires (or any directory of them), side by side by version. An organisation's own
+questionnaires live in the database (services/org_questionnaires.py)."""
 from __future__ import annotations
 
 import functools
 import gc
-import os
 from pathlib import Path
 from typing import Iterable
 
 from .errors import QuestionnaireError
-from .loader import MEASURES_FILE, REPO_ROOT, SHIPPED_DIR, load_measures, load_questionnaire
+from .loader import MEASURES_FILE, SHIPPED_DIR, load_measures, load_questionnaire
 from .model import Measure, Questionnaire, version_key
-
-
-def instance_questionnaire_dir() -> Path:
-    """``$INTEGRITY_TOOL_INSTANCE/questionnaires`` or ``<repo>/instance/questionnaires``."""
-    base = os.environ.get("INTEGRITY_TOOL_INSTANCE") or str(REPO_ROOT / "instance")
-    return Path(base) / "questionnaires"
 
 
 def questionnaire_files(directory: Path) -> list[Path]:

@@ -37,7 +37,7 @@ def check_password(user: User, password: str, repeat: str) -> str:
 
 
 def email_otp_allowed(user: User) -> bool:
-    return bool(user.organisation.allow_email_otp)
+    return user.organisation is not None and bool(user.organisation.allow_email_otp)
 
 
 def verify_totp_setup(user: User, secret: str, code: str) -> bool:
@@ -47,8 +47,8 @@ def verify_totp_setup(user: User, secret: str, code: str) -> bool:
     return ok
 
 
-def send_setup_code(user: User) -> None:
-    users.send_email_code(user)
+def send_setup_code(user: User) -> bool:
+    return users.send_email_code(user)
 
 
 def verify_email_setup(user: User, code: str) -> bool:
@@ -58,9 +58,11 @@ def verify_email_setup(user: User, code: str) -> bool:
 
 
 def complete(invitation_id: int, *, password_hash: str, mfa_method: str, totp_secret: str | None,
-             privacy_version: str, ip: str | None) -> tuple[User, list[str]]:
+             privacy_version: str, ip: str | None, language: str | None = None) -> tuple[User, list[str]]:
     """Mark the invitation used (atomically, once) and store the credentials. Returns the user and
-    the new recovery codes (shown once)."""
+    the new recovery codes (shown once). ``language``: the interface language the person chose while
+    activating ("nl"/"en"; else the account keeps its own), so the pages after activation and the
+    mails that follow stay in it."""
     if mfa_method not in ("totp", "email") or (mfa_method == "totp" and not totp_secret):
         raise InvalidInput("Stel eerst de tweede stap bij het inloggen in.")
     now = utcnow()
@@ -88,6 +90,8 @@ def complete(invitation_id: int, *, password_hash: str, mfa_method: str, totp_se
     user.totp_secret = totp_secret if mfa_method == "totp" else None
     user.privacy_version = privacy_version
     user.privacy_acknowledged_at = now
+    if language in ("nl", "en"):
+        user.language = language
     codes = security.new_recovery_codes(user)
     audit.record("account.geactiveerd", actor=user, ip=ip, methode=mfa_method, privacyverklaring=privacy_version)
     db.session.commit()

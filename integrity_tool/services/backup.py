@@ -2,8 +2,8 @@
 
 The archive (tar, then Fernet-encrypted with the backup key in ``instance/keys/backup.key`` or
 ``INTEGRITY_TOOL_BACKUP_KEY``) holds: every table row read in one consistent transaction (encrypted
-columns stay encrypted: their raw bytes are copied), the Alembic revision, ``config.py`` and the
-key material in ``keys/`` (data keys, signing certificates). Reports live in the database, so they
+columns stay encrypted: their raw bytes are copied; the organisations' signing material is one of the
+tables), the Alembic revision, ``config.py`` and the key files in ``keys/`` (data keys, audit chain key). Reports live in the database, so they
 are included. Database-agnostic: a SQLite backup restores into PostgreSQL and vice versa.
 """
 from __future__ import annotations

@@ -107,6 +107,6 @@ def login_code(email: str) -> str | None:
     """The current TOTP code of a demo user (so the demo works without an authenticator app); None for
     anyone outside the demo organisation."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or user.organisation.slug != DEMO_ORG_SLUG or not user.totp_secret:
+    if user is None or user.organisation is None or user.organisation.slug != DEMO_ORG_SLUG or not user.totp_secret:
         return None
     return pyotp.TOTP(user.totp_secret).now()

@@ -67,17 +67,23 @@ def link(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def notify_candidate(dossier: Dossier, subject: str, message: str, endpoint: str, **values) -> None:
+def notify_candidate(dossier: Dossier, subject: str, message: str, endpoint: str, **values) -> bool:
     """A short e-mail to the dossier's candidate (if still active) in their language, linking to
-    ``endpoint``. ``{title}`` in ``message`` becomes the organisation's title for the reviewer."""
+    ``endpoint``. ``{title}`` in ``message`` becomes the organisation's title for the reviewer.
+    Sent after the caller committed: a mail server that cannot be reached is logged, not an error."""
     candidate = dossier.candidate
     if not candidate.active:
-        return
+        return False
     title = dossier.organisation.labels["reviewer_title"]
     with force_locale(candidate.language or "nl"):  # the subject is translated by send_mail itself
         message = gettext(message).format(title=gettext(title))
-    runtime.send_mail(candidate.email, "review_notice", subject, language=candidate.language, user=candidate,
-                      message=message, link=link(endpoint, **values), organisation=dossier.organisation.name)
+    try:
+        runtime.send_mail(candidate.email, "review_notice", subject, language=candidate.language, user=candidate,
+                          message=message, link=link(endpoint, **values), organisation=dossier.organisation.name)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("bericht aan de kandidaat niet verzonden: %s", exc.__class__.__name__)
+        return False
+    return True
 
 
 def enabled(organisation, kind: str) -> bool:

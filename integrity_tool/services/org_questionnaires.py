@@ -21,7 +21,7 @@ Rules (docs/questionnaire-format.md, "Eigen vragenlijsten"):
   (id, version, content hash); ``for_record`` resolves them, for any status.
 
 Public API: ``applicable``, ``for_record``, ``listing``, ``get``, ``upload``, ``copy_shipped``,
-``activate``, ``retire``, ``diff_lines``, ``in_use_for``, ``source_of``, ``UploadInvalid``,
+``activate``, ``retire``, ``diff_lines``, ``in_use_for``, ``UploadInvalid``,
 ``MAX_UPLOAD_BYTES``.
 """
 from __future__ import annotations
@@ -36,13 +36,12 @@ from sqlalchemy import func, select
 from .. import audit
 from ..models import Dossier, Organisation, OrgQuestionnaire, Role, User, db, utcnow
 from ..questionnaire import Questionnaire, QuestionnaireError, load_questionnaire_text
-from ..questionnaire.catalog import questionnaire_files
 from . import runtime
 from .errors import DomainError, InvalidInput, Msg, NotFound, StateError
 
 __all__ = [
     "MAX_UPLOAD_BYTES", "DiffLine", "UploadInvalid", "activate", "applicable", "copy_shipped", "diff_lines",
-    "for_record", "get", "in_use_for", "listing", "retire", "shipped_for", "source_of", "upload",
+    "for_record", "get", "in_use_for", "listing", "retire", "shipped_for", "upload",
 ]
 
 MAX_UPLOAD_BYTES = 512 * 1024
@@ -66,14 +65,20 @@ class UploadInvalid(DomainError):
 # --- reading: which questionnaires an organisation has ----------------------------------------------
 
 _loaded: dict[tuple, Questionnaire] = {}
+# The columns that identify a version; the large text columns are read only on a cache miss.
+_KEY = (OrgQuestionnaire.id, OrgQuestionnaire.organisation_id, OrgQuestionnaire.questionnaire_id,
+        OrgQuestionnaire.version, OrgQuestionnaire.content_hash)
 
 
-def _load_row(row: OrgQuestionnaire) -> Questionnaire | None:
-    """The stored definition as a Questionnaire (cached per process; rows are immutable once used)."""
+def _load_row(row) -> Questionnaire | None:
+    """A stored version as a Questionnaire (cached per process: a version's content never changes under
+    its hash). ``row`` is an OrgQuestionnaire or a row of the ``_KEY`` columns."""
     key = (row.organisation_id, row.questionnaire_id, row.version, row.content_hash)
     if key not in _loaded:
+        definition = row.definition if isinstance(row, OrgQuestionnaire) else db.session.scalar(
+            select(OrgQuestionnaire.definition).where(OrgQuestionnaire.id == row.id))
         try:
-            q = load_questionnaire_text(row.definition, f"{row.questionnaire_id}-{row.version}.json",
+            q = load_questionnaire_text(definition or "", f"{row.questionnaire_id}-{row.version}.json",
                                         runtime.catalog().measures)
         except QuestionnaireError:
             return None
@@ -94,11 +99,17 @@ def _active_rows(org_id: int) -> list[OrgQuestionnaire]:
         .order_by(OrgQuestionnaire.questionnaire_id)))
 
 
+def _active_keys(org_id: int) -> list:
+    return list(db.session.execute(select(*_KEY).where(
+        OrgQuestionnaire.organisation_id == org_id, OrgQuestionnaire.status == "actief")
+        .order_by(OrgQuestionnaire.questionnaire_id)))
+
+
 def applicable(org: Organisation) -> list[Questionnaire]:
     """Questionnaires offered for this organisation's new dossiers: the shipped ones for its kind,
     where an active own version with the same id takes the shipped one's place, plus its own."""
     by_id = {q.id: q for q in shipped_for(org)}
-    for row in _active_rows(org.id):
+    for row in _active_keys(org.id):
         q = _load_row(row)
         if q is not None and org.kind.value in q.applies_to:
             by_id[q.id] = q
@@ -118,18 +129,18 @@ def for_record(record) -> Questionnaire | None:
     organisation's own version with the same content hash; ``None`` when none matches."""
     org_id = _org_id_of(record)
     if org_id is not None:
-        row = db.session.scalar(select(OrgQuestionnaire).where(
+        row = db.session.execute(select(*_KEY).where(
             OrgQuestionnaire.organisation_id == org_id,
             OrgQuestionnaire.questionnaire_id == record.questionnaire_id,
-            OrgQuestionnaire.version == record.questionnaire_version))
+            OrgQuestionnaire.version == record.questionnaire_version)).first()
         if row is not None:
             return _load_row(row)
     found = runtime.catalog().for_record(record)
     if found is not None or org_id is None:
         return found
     content = getattr(record, "questionnaire_hash", None)
-    row = db.session.scalar(select(OrgQuestionnaire).where(
-        OrgQuestionnaire.organisation_id == org_id, OrgQuestionnaire.content_hash == content).limit(1)) \
+    row = db.session.execute(select(*_KEY).where(
+        OrgQuestionnaire.organisation_id == org_id, OrgQuestionnaire.content_hash == content).limit(1)).first() \
         if content else None
     return _load_row(row) if row is not None else None
 
@@ -359,14 +370,3 @@ def diff_lines(old: str, new: str, old_name: str, new_name: str, context: int = 
         kind = {"@": "hunk", "+": "add", "-": "del"}.get(line[:1], "same")
         out.append(DiffLine(kind, line))
     return out
-
-
-def source_of(row: OrgQuestionnaire) -> str:
-    return row.source
-
-
-def shipped_files() -> list[str]:
-    """Names of the shipped questionnaire files (for messages)."""
-    from ..questionnaire import SHIPPED_DIR
-
-    return [p.name for p in questionnaire_files(SHIPPED_DIR)]

@@ -1,8 +1,10 @@
 """Organisations, users, log-in sessions and invitations."""
 from __future__ import annotations
 
+import logging
 import re
 import secrets
+import smtplib
 import unicodedata
 from datetime import timedelta
 
@@ -64,8 +66,10 @@ def normalise_email(email: str) -> str:
     return email
 
 
-def new_user(org: Organisation, email: str, name: str, role: str, *, password: str | None = None) -> User:
-    """Add a user to the session (no commit). The caller audits and commits."""
+def new_user(org: Organisation | None, email: str, name: str, role: str, *, password: str | None = None) -> User:
+    """Add a user to the session (no commit). The caller audits and commits.
+
+    ``org`` is ``None`` for, and only for, the platform administrator (role ``platform``)."""
     email = normalise_email(email)
     if not (name or "").strip():
         raise InvalidInput("Geef een naam.")
@@ -75,9 +79,12 @@ def new_user(org: Organisation, email: str, name: str, role: str, *, password: s
     except ValueError:
         roles = ", ".join(r.value for r in Role)
         raise InvalidInput("Onbekende rol '%(role)s'. Kies uit: %(roles)s.", role=role, roles=roles) from None
+    if (org is None) != (role_enum == Role.platform):
+        raise InvalidInput("De platformbeheerder hoort bij geen organisatie; elke andere gebruiker bij één.")
     if db.session.scalar(select(User).where(User.email == email)):
         raise InvalidInput("Er bestaat al een gebruiker met e-mailadres %(email)s.", email=email)
-    user = User(organisation_id=org.id, organisation=org, email=email, name=name, role=role_enum, active=True)
+    user = User(organisation_id=org.id if org else None, organisation=org, email=email, name=name, role=role_enum,
+                active=True)
     if password is not None:
         problem = password_problem(password, email=email, name=name)
         if problem:
@@ -89,12 +96,12 @@ def new_user(org: Organisation, email: str, name: str, role: str, *, password: s
     return user
 
 
-def create_user(org: Organisation, email: str, name: str, role: str, *, password: str | None = None,
+def create_user(org: Organisation | None, email: str, name: str, role: str, *, password: str | None = None,
                 actor=None) -> tuple[User, str | None]:
     """Create a user. Without a password, returns a single-use activation link token."""
     user = new_user(org, email, name, role, password=password)
     token = None if password is not None else issue_invitation(user)
-    audit.record("gebruiker.aangemaakt", actor=actor, organisation_id=org.id, gebruiker=user.email,
+    audit.record("gebruiker.aangemaakt", actor=actor, organisation_id=org.id if org else None, gebruiker=user.email,
                   rol=user.role.value)
     db.session.commit()
     return user, token
@@ -170,6 +177,12 @@ def authenticate(email: str, password: str, ip: str | None) -> User:
     if not verify_password(user, password or "") or not user.active:
         record_failure(email, ip, "inloggen.mislukt", user if user and user.active else None)
         raise InvalidInput("Onjuist e-mailadres of wachtwoord.")
+    from .sso import MSG_PASSWORD_OFF, PasswordLoginOff, password_login_allowed
+
+    if not password_login_allowed(user):
+        audit.record("inloggen.wachtwoord_uitgeschakeld", actor=user, ip=ip)
+        db.session.commit()
+        raise PasswordLoginOff(MSG_PASSWORD_OFF)
     db.session.commit()  # a possible argon2 rehash
     return user
 
@@ -194,11 +207,17 @@ def verify_second_factor(user: User, code: str, ip: str | None) -> None:
     audit.record("2fa.geslaagd", actor=user, ip=ip, methode=method)
 
 
-def send_email_code(user: User) -> None:
+def send_email_code(user: User) -> bool:
+    """Mail a fresh log-in code; False (logged) when the mail server could not be reached."""
     code = f"{secrets.randbelow(10**6):06d}"
     db.session.add(EmailCode(user_id=user.id, code_hash=token_hash(code), expires_at=utcnow() + timedelta(minutes=10)))
     db.session.commit()
-    runtime.send_mail(user.email, "login_code", "Uw inlogcode", language=user.language, user=user, code=code)
+    try:
+        runtime.send_mail(user.email, "login_code", "Uw inlogcode", language=user.language, user=user, code=code)
+    except (OSError, smtplib.SMTPException) as exc:
+        logging.getLogger(__name__).error("inlogcode niet verzonden: %s", exc.__class__.__name__)
+        return False
+    return True
 
 
 def consume_email_code(user: User, code: str) -> bool:
@@ -211,10 +230,15 @@ def consume_email_code(user: User, code: str) -> bool:
     return result.rowcount == 1
 
 
-def start_session(user: User, ip: str | None, user_agent: str | None) -> str:
+def start_session(user: User, ip: str | None, user_agent: str | None, *, sso_sid: str | None = None,
+                  sso_id_token: str | None = None) -> str:
+    """A server-side session record; after single sign-on ``sso_sid`` is the identity provider's session
+    id ("" when it sends none) and ``sso_id_token`` the ID token, kept for the log-out."""
     sid = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=sid, user_id=user.id, ip=(ip or "")[:64], user_agent=(user_agent or "")[:300]))
-    audit.record("inloggen", actor=user, ip=ip)
+    db.session.add(UserSession(id=sid, user_id=user.id, ip=(ip or "")[:64], user_agent=(user_agent or "")[:300],
+                               sso_sid=str(sso_sid)[:255] if sso_sid is not None else None,
+                               sso_id_token=sso_id_token))
+    audit.record("inloggen", actor=user, ip=ip, **({"via": "sso"} if sso_sid is not None else {}))
     db.session.commit()
     return sid
 

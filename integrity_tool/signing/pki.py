@@ -1,8 +1,11 @@
 """The organisation's local PKI: a CA and a signing certificate, created once per organisation.
 
-``ensure_org_pki`` creates a local, *not publicly trusted* organisation CA plus a signing
-certificate (PKCS#12, passphrase-protected) for a default install. Production installs point
-``sign_pdf`` at the PKCS#12 of a PKIoverheid / qualified certificate instead.
+``create_pki`` makes a local, *not publicly trusted* organisation CA plus a signing certificate
+(PKCS#12, passphrase-protected) as bytes; the app keeps them in the database
+(``services/orgsetup.py``), so every app server signs with the same key. ``ensure_org_pki`` keeps
+them as files in a folder instead (stand-alone use: benchmarks, tests; older installations did this
+in instance/keys/). Production installs point ``sign_pdf`` at the PKCS#12 of a PKIoverheid /
+qualified certificate instead.
 """
 from __future__ import annotations
 

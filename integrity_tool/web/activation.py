@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -167,9 +167,11 @@ def send_email_code(token: str):
         return _unusable()
     form = ActionForm()
     if form.validate_on_submit() and state.get("pw") and activation.email_otp_allowed(invitation.user):
-        activation.send_setup_code(invitation.user)
-        state["email_sent"] = True
-        _save(state)
+        if activation.send_setup_code(invitation.user):
+            state["email_sent"] = True
+            _save(state)
+        else:
+            flash(_("De code kon niet per e-mail worden verstuurd. Probeer het over een paar minuten opnieuw."), "error")
     return redirect(url_for("activation.email_code", token=token))
 
 
@@ -191,7 +193,7 @@ def privacy(token: str):
             user, codes = activation.complete(
                 invitation.id, password_hash=password_hash, mfa_method=state.get("mfa"),
                 totp_secret=_unseal(state.get("secret")) if state.get("mfa") == "totp" else None,
-                privacy_version=activation.privacy_version(), ip=client_ip())
+                privacy_version=activation.privacy_version(), ip=client_ip(), language=session.get("lang"))
         except NotFound:
             return _unusable()
         response = finish_login(user)  # clears the session (and with it the activation state)

@@ -7,18 +7,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from flask_babel import get_locale
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, StopValidation
+from wtforms.fields.choices import SelectChoice
+from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 
 from .. import audit
-from ..models import Organisation, Role, User, db
+from ..models import ROLE_LABELS, Organisation, Role, User, db
 from ..questionnaire.facts import DOMAINS
 from ..services import checkpoints, notify
 from ..services import org_questionnaires as oq
+from ..services import staff
 from ..services.errors import InvalidInput, StateError
 from ..services import profile as profile_service
+from .forms import BoundedIntegerHiddenField, NoControlChars
 from .hooks import client_ip, role_required
+from .i18n import message_text
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -115,11 +120,88 @@ def home():
         else:
             flash(_("Er is niets gewijzigd."), "info")
         return redirect(url_for("admin.home"))
+    return _home_page(form, InviteForm(), 400 if form.errors else 200)
+
+
+def _home_page(form, invite_form, status=200):
+    org = current_user.organisation
     people = db.session.scalars(
         select(User).where(User.organisation_id == current_user.organisation_id).order_by(User.role, User.name)
     ).all()
-    return render_template("admin/home.html", people=people, org=org, form=form,
-                           turn_kinds=notify.TURN_KINDS), (400 if form.errors else 200)
+    return render_template("admin/home.html", people=people, org=org, form=form, invite_form=invite_form,
+                           turn_kinds=notify.TURN_KINDS), status
+
+
+# --- users of the organisation (services/staff.py) ------------------------------------------------------
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
+                                               Length(max=200, message=_l("Hoogstens 200 tekens.")),
+                                               NoControlChars(multiline=False)])
+    email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul een e-mailadres in.")),
+                                                      Length(max=254, message=_l("Hoogstens 254 tekens.")),
+                                                      NoControlChars(multiline=False)])
+    role = SelectField(_l("Rol"), choices=[SelectChoice(r.value, _l(ROLE_LABELS[r])) for r in staff.INVITABLE])
+
+
+class UserActionForm(FlaskForm):
+    user_id = BoundedIntegerHiddenField()
+
+
+@bp.route("/gebruikers", methods=["POST"])
+@role_required(Role.admin)
+def invite_user():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            user = staff.invite(current_user, current_user.organisation, name=form.name.data, email=form.email.data,
+                                role=form.role.data, ip=client_ip())
+        except InvalidInput as exc:
+            form.email.errors = [message_text(exc)]
+        else:
+            flash(_("%(name)s is uitgenodigd als %(role)s.", name=user.name, role=_(user.role_label)), "success")
+            return redirect(url_for("admin.home"))
+    return _home_page(settings_form(current_user.organisation), form, 400)
+
+
+def _posted_user_id() -> int | None:
+    """The account named by a user action form, or None (with a message) for an expired or stale form."""
+    form = UserActionForm()
+    if not form.validate_on_submit() or form.user_id.data is None:
+        flash(_("Het formulier is verlopen. Probeer het opnieuw."), "error")
+        return None
+    return form.user_id.data
+
+
+def _set_active(active: bool) -> Response:
+    user_id = _posted_user_id()
+    if user_id is not None and staff.set_active(current_user, current_user.organisation, user_id, active,
+                                                ip=client_ip()):
+        flash(_("Het account is weer aangezet.") if active else
+              _("Het account is uitgezet; de sessies van deze gebruiker zijn beëindigd."), "success")
+    return redirect(url_for("admin.home"))
+
+
+@bp.route("/gebruikers/uitzetten", methods=["POST"])
+@role_required(Role.admin)
+def deactivate_user():
+    return _set_active(False)
+
+
+@bp.route("/gebruikers/aanzetten", methods=["POST"])
+@role_required(Role.admin)
+def activate_user():
+    return _set_active(True)
+
+
+@bp.route("/gebruikers/opnieuw-uitnodigen", methods=["POST"])
+@role_required(Role.admin)
+def resend_user():
+    user_id = _posted_user_id()
+    if user_id is not None:
+        staff.resend(current_user, current_user.organisation, user_id, ip=client_ip())
+        flash(_("Er is een nieuwe activeringslink verstuurd."), "success")
+    return redirect(url_for("admin.home"))
 
 
 @bp.route("/logboek-checkpoints")
@@ -205,7 +287,8 @@ class QuestionnaireActionForm(FlaskForm):
 def _questionnaire_page(upload_form=None, copy_form=None, errors=None, status=200):
     org = current_user.organisation
     copy_form = copy_form or QuestionnaireCopyForm()
-    copy_form.questionnaire_id.choices = [(q.id, f"{q.title} ({q.version})") for q in oq.shipped_for(org)]
+    copy_form.questionnaire_id.choices = [SelectChoice(q.id, f"{q.localized_title(str(get_locale() or 'nl'))} "
+                                                                   f"({q.version})") for q in oq.shipped_for(org)]
     return render_template("admin/questionnaires.html", org=org, rows=oq.listing(org),
                            offered=oq.applicable(org), upload_form=upload_form or QuestionnaireUploadForm(),
                            copy_form=copy_form, errors=errors or [], max_kb=oq.MAX_UPLOAD_BYTES // 1024), status
@@ -230,7 +313,7 @@ def questionnaire_upload():
     except oq.UploadInvalid as exc:
         return _questionnaire_page(upload_form=form, errors=exc.errors, status=400)
     except (InvalidInput, StateError) as exc:
-        form.bestand.errors = [_(exc.message)]
+        form.bestand.errors = [message_text(exc)]
         return _questionnaire_page(upload_form=form, status=400)
     if created:
         flash(_("De vragenlijst %(id)s versie %(version)s is goedgekeurd en als concept opgeslagen.",
@@ -244,7 +327,7 @@ def questionnaire_upload():
 @role_required(Role.admin)
 def questionnaire_copy():
     form = QuestionnaireCopyForm()
-    form.questionnaire_id.choices = [(q.id, q.title) for q in oq.shipped_for(current_user.organisation)]
+    form.questionnaire_id.choices = [SelectChoice(q.id, q.title) for q in oq.shipped_for(current_user.organisation)]
     if not form.validate_on_submit():
         return _questionnaire_page(copy_form=form, status=400)
     row = oq.copy_shipped(current_user, form.questionnaire_id.data, ip=client_ip())
@@ -265,8 +348,6 @@ def questionnaire_detail(public_id: str):
 @bp.route("/vragenlijsten/<public_id>/voorbeeld")
 @role_required(Role.admin)
 def questionnaire_preview(public_id: str):
-    from flask_babel import get_locale
-
     from . import dynamic_forms as df
     from . import question_views as qv
 

@@ -10,7 +10,7 @@ import qrcode.image.svg
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import audit
 from ..models import User, db
@@ -46,7 +46,8 @@ def qr_svg(data: str) -> Markup:
     img.save(buf)
     svg = buf.getvalue().decode("utf-8")
     svg = svg[svg.index("<svg"):]
-    return Markup(svg.replace("<svg", '<svg role="img" aria-label="QR-code voor uw authenticator-app"', 1))
+    label = escape(_("QR-code voor uw authenticator-app"))
+    return Markup(svg.replace("<svg", f'<svg role="img" aria-label="{label}"', 1))
 
 
 def _pending_user() -> User | None:
@@ -57,15 +58,21 @@ def _pending_user() -> User | None:
     return user if user is not None and user.active else None
 
 
-def finish_login(user: User):
-    """Second factor passed: a fresh session (no fixation), a server-side session record."""
+def finish_login(user: User, sso_login: dict | None = None):
+    """Second factor passed: a fresh session (no fixation), a server-side session record. After single
+    sign-on ``sso_login`` (or the pending one) holds the provider's session id and ID token."""
     target = safe_next(session.get("pending_next"))
+    sso_login = sso_login or session.get("pending_sso")
     lang = session.get("lang")
     session.clear()
-    sid = users.start_session(user, client_ip(), request.user_agent.string)
+    sid = users.start_session(user, client_ip(), request.user_agent.string,
+                              sso_sid=sso_login.get("sid", "") if sso_login else None,
+                              sso_id_token=sso_login.get("id_token") if sso_login else None)
     session["sid"] = sid
     if lang:
         session["lang"] = lang
+    if sso_login and sso_login.get("origin"):
+        session["sso_origin"] = sso_login["origin"]  # the provider's log-out is a form-action target
     session.permanent = True
     login_user(user, remember=False)
     return redirect(target or start_page_for(user))
@@ -82,7 +89,7 @@ def login():
         except (InvalidInput, Throttled) as exc:
             status = 429 if isinstance(exc, Throttled) else 200
             form.password.errors = list(form.password.errors) + [message_text(exc)]
-            return render_template("auth/login.html", form=form, failed=True), status
+            return render_template("auth/login.html", form=form, failed=True, sso_form=_sso_form()), status
         next_target = safe_next(request.args.get("next"))
         lang = session.get("lang")
         session.clear()
@@ -91,10 +98,23 @@ def login():
         session.update(pending_uid=user.id, pending_at=time.time(), pending_next=next_target)
         if not user.mfa_configured:
             return redirect(url_for("auth.setup_2fa"))
-        if user.mfa_method == "email":
-            users.send_email_code(user)
+        if user.mfa_method == "email" and not users.send_email_code(user):
+            flash(_("De code kon niet per e-mail worden verstuurd. Probeer het over een paar minuten opnieuw."), "error")
         return redirect(url_for("auth.second_factor"))
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, sso_form=_sso_form())
+
+
+def _sso_form():
+    from flask import g
+
+    from ..services import sso
+    from .sso import SsoStartForm
+
+    origins = sso.provider_origins()
+    if not origins:
+        return None  # no organisation uses single sign-on: no such section on the log-in page
+    g.form_action_origins = origins  # the SSO form's redirect goes there
+    return SsoStartForm(formdata=None, prefix="sso")
 
 
 @bp.route("/inloggen/code", methods=["GET", "POST"])
@@ -120,8 +140,10 @@ def resend_code():
     user = _pending_user()
     form = ActionForm()
     if user is not None and form.validate_on_submit() and user.mfa_method == "email":
-        users.send_email_code(user)
-        flash(_("Er is een nieuwe code naar uw e-mailadres gestuurd."), "success")
+        if users.send_email_code(user):
+            flash(_("Er is een nieuwe code naar uw e-mailadres gestuurd."), "success")
+        else:
+            flash(_("De code kon niet per e-mail worden verstuurd. Probeer het over een paar minuten opnieuw."), "error")
     return redirect(url_for("auth.second_factor"))
 
 
@@ -166,8 +188,13 @@ def recovery_codes():
 
 @bp.route("/uitloggen", methods=["POST"])
 def logout():
+    from .sso import logout_url
+
     form = ActionForm()
+    provider_logout = None
     if form.validate_on_submit() and current_user.is_authenticated:
+        # After single sign-on the organisation's provider ends its session too (RP-initiated log-out).
+        provider_logout = logout_url(session.get("sid"))
         users.end_session(session.get("sid"), current_user, client_ip())
     logout_user()
     lang = session.get("lang")
@@ -175,7 +202,7 @@ def logout():
     if lang:
         session["lang"] = lang
     flash(_("U bent uitgelogd."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @bp.route("/account", methods=["GET", "POST"])

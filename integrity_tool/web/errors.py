@@ -31,9 +31,13 @@ MESSAGES = {
 }
 
 
+# Without the template (and so without knowing the reader's language): both languages, each marked.
 FALLBACK_503 = ("<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Tijdelijk niet beschikbaar"
-                "</title></head><body><h1>Tijdelijk niet beschikbaar</h1><p>De dienst is tijdelijk niet beschikbaar. "
-                "Er is niets opgeslagen van uw laatste actie. Probeer het later opnieuw.</p></body></html>")
+                " – Temporarily unavailable</title></head><body><main><h1>Tijdelijk niet beschikbaar</h1><p>De dienst "
+                "is tijdelijk niet beschikbaar. Er is niets opgeslagen van uw laatste actie. Probeer het later "
+                "opnieuw.</p><div lang=\"en\"><h2>Temporarily unavailable</h2><p>The service is temporarily "
+                "unavailable. Nothing of your last action has been saved. Please try again later.</p></div></main>"
+                "</body></html>")
 
 
 def render_error(status: int, message: str | None = None, title: str | None = None):

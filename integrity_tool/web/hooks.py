@@ -14,6 +14,18 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
+def content_security_policy() -> str:
+    """CSP; form-action also names the identity providers a form may lead to: the SSO start on the
+    log-in page (``g.form_action_origins``) and, after single sign-on, the provider's log-out
+    (``session["sso_origin"]``): browsers apply form-action to the redirect after a form post too."""
+    extra = set(getattr(g, "form_action_origins", ()) or ())
+    if session.get("sso_origin"):
+        extra.add(session["sso_origin"])
+    if not extra:
+        return CSP
+    return CSP.replace("form-action 'self'", "form-action 'self' " + " ".join(sorted(extra)))
+
+
 def client_ip() -> str | None:
     return request.remote_addr
 
@@ -35,7 +47,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("Content-Security-Policy", content_security_policy())
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("X-Frame-Options", "DENY")
@@ -82,5 +94,6 @@ def start_page_for(user: User) -> str:
         Role.reviewer: "review.dashboard",
         Role.griffier: "griffie.overview",
         Role.admin: "admin.home",
+        Role.platform: "platform.home",
     }
     return url_for(endpoints[user.role])

@@ -32,20 +32,27 @@ NOT_ABOUT_A_PERSON = {
     "org_questionnaire": "the organisation's own questionnaires (YAML); created_by is the administrator",
     "organisation_signing_key": "the organisation's signing CA and certificate (key material, no person)",
     "alembic_version": "schema version",
+    "sso_config": "the organisation's single sign-on settings (issuer, client, domains); names at most a staff "
+                  "administrator for emergency access, never a candidate",
 }
 # Columns of rows about the candidate that are deliberately not in the export, with the reason.
 NOT_EXPORTED = {
     "user_account": {"password_hash": "a one-way hash of the password: a secret, not information about them",
                      "totp_secret": "the authenticator secret: handing it out would weaken the account",
                      "totp_last_step": "technical replay guard for the authenticator code",
-                     "organisation_id": "exported as the organisation's name"},
+                     "organisation_id": "exported as the organisation's name",
+                     "sso_subject": "staff only: the identity provider's id of a staff member; candidates never "
+                                    "sign in through an organisation (always empty for them)"},
     "dossier": {"version": "technical edit counter (optimistic locking)"},
     "report": {"content": "the signed PDF itself: downloadable on the candidate's page; listed by number and hash"},
     "invitation": {"token_hash": "hash of a single-use link: a secret"},
     "recovery_code": {"code_hash": "hash of a recovery code: a secret", "used_at": "technical log-in data"},
     "email_code": {"code_hash": "hash of a log-in code: a secret", "expires_at": "technical log-in data",
                    "used_at": "technical log-in data"},
-    "user_session": {"id": "the session token: a secret"},
+    "user_session": {"id": "the session token: a secret",
+                     "sso_sid": "staff only: the identity provider's session id (empty for a candidate)",
+                     "sso_id_token": "staff only: the ID token kept for the log-out, a credential (empty for a "
+                                     "candidate)"},
     "audit_event": {"hash": "integrity chain", "prev_hash": "integrity chain",
                     "organisation_id": "the organisation", "actor": "own events: name and e-mail as in the "
                     "profile; others' events: the other person's data, shown by role"},

@@ -260,7 +260,9 @@ class Server:
             time.sleep(0.2)
 
     def ca_pem(self, slug: str) -> bytes:
-        return (self.instance / "keys" / f"{slug}-ca.pem").read_bytes()
+        """The organisation's CA as verifiers get it (it is in the database, not in instance/keys/)."""
+        with urllib.request.urlopen(f"{self.base_url}/verificatie/ca/{slug}.pem", timeout=30) as response:
+            return response.read()
 
     def log_tail(self, lines: int = 60) -> str:
         try:

@@ -94,7 +94,7 @@ def login(page, visit, account: Account, authenticator: Authenticator, *, label:
     who = label or account.role
     page.goto("/inloggen")
     visit(page, f"{who}-inloggen")
-    form = page.locator("main form")
+    form = page.locator("main form").first  # the password form (a second one starts single sign-on)
     form.get_by_label("E-mailadres").fill(account.email)
     form.get_by_label("Wachtwoord").fill(account.password)
     with page.expect_navigation():

@@ -73,3 +73,35 @@ def test_admin_uploads_previews_activates_and_invitation_uses_it(page, visit, se
     journey.click("link", re.compile("Beginnen met invullen"))
     visit(page, "eigen-kandidaat-dossier")
     assert page.locator("h1").inner_text() == TITLE
+
+
+def test_platform_admin_creates_an_organisation_and_its_administrator(page, visit, server, authenticator):
+    """Issue 15.3: the platform administrator (bootstrapped on the command line) works in the browser."""
+    from .conftest import PASSWORD
+    from .helpers import Account, find_link
+
+    email = f"{server.unique('platform')}@e2e.example.nl"
+    server.cli("user", "create-platform-admin", "--email", email, "--name", "Paula Platform", "--password-stdin",
+               input=PASSWORD + "\n")
+    platform = Account(email=email, password=PASSWORD, name="Paula Platform", role="platform")
+    login(page, visit, platform, authenticator)
+    assert page.url.rstrip("/").endswith("/platform"), page.url
+    visit(page, "platform-organisaties")
+    submit(page, "Organisatie aanmaken")  # empty: the errors
+    visit(page, "platform-organisatie-fout")
+    assert page.locator("#error-summary").is_visible()
+    name = f"Gemeente {server.unique('Platformdorp')}"
+    admin_email = f"{server.unique('beheer')}@e2e.example.nl"
+    page.get_by_label("Naam van de organisatie").fill(name)
+    page.get_by_label("Soort organisatie").select_option("gemeente")
+    page.get_by_label("Naam van de beheerder").fill("Bart Beheer")
+    page.get_by_label("E-mailadres van de beheerder").fill(admin_email)
+    before = len(server.outbox())
+    submit(page, "Organisatie aanmaken")
+    assert "/platform/organisatie/" in page.url, page.url
+    visit(page, "platform-organisatie")
+    assert name in page.locator("h1").inner_text() and "Bart Beheer" in page.content()
+    assert "/activeren/" in find_link(server.wait_for_mail(admin_email, after=before))
+    response = page.goto("/griffie/")  # no dossier pages for this role
+    assert response.status == 404
+    logout(page)

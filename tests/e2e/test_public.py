@@ -69,7 +69,7 @@ def test_csrf_expired_page(page, visit, new_context):
     page.get_by_label("Wachtwoord").fill("een wachtwoord van voldoende lengte")
     page.context.clear_cookies()  # the session (and with it the CSRF secret) has gone: the form has expired
     with page.expect_navigation():
-        page.locator("main form").get_by_role("button", name="Inloggen").click()
+        page.locator("main form").first.get_by_role("button", name="Inloggen").click()
     visit(page, "csrf-verlopen")
     assert page.get_by_role("heading", level=1).inner_text() == "Formulier verlopen"
     assert re.search(r"verlopen|ongeldig", page.locator("main").inner_text())

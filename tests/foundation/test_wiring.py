@@ -18,7 +18,7 @@ TEMPLATES = ROOT.parent / "templates"
 URL_FOR_IN_TEMPLATE = re.compile(r"""url_for\(\s*['"]([^'"]+)['"]""")
 
 BLUEPRINTS = {"main", "auth", "candidate", "review", "griffie", "admin", "public", "register",
-              "candidate_measures", "activation", "invite"}
+              "candidate_measures", "activation", "invite", "platform", "sso", "admin_sso"}
 COMMANDS = {"init", "org", "user", "demo", "demo-code", "questionnaire", "rotate-key", "signing", "audit", "purge",
             "backup", "restore", "reminders", "verify-pdf"}
 

@@ -235,3 +235,23 @@ def test_cli_import_and_list_per_organisation(app, app_ctx, runner, org, make_or
     assert result.exit_code == 0 and "kandidaat-wethouder" in result.output
     assert "voorbeeld-wethouder" not in result.output
     assert "voorbeeld-wethouder" not in runner.invoke(args=["questionnaire", "list"]).output
+
+
+def test_demo_and_the_old_instance_folder(app, app_ctx, make_app, instance_dir):
+    """The issue's case: a questionnaire file in the old instance/questionnaires/ reached every organisation
+    and `demo` gave the demo wethouder the wrong one. The folder is no longer read; demo gets the shipped one."""
+    from integrity_tool.services import demo
+
+    legacy = instance_dir / "questionnaires"
+    legacy.mkdir(exist_ok=True)
+    stray = legacy / "aaa-eerst.yaml"
+    stray.write_text(example_yaml().replace("id: voorbeeld-wethouder", "id: aaa-eerst"), encoding="utf-8")
+    try:
+        other = make_app()
+        with other.app_context():
+            assert "aaa-eerst" not in {q.id for q in other.extensions["integrity_tool.catalog"].all()}
+    finally:
+        stray.unlink()
+    assert demo.seed_demo() is not None
+    dossier = db.session.scalars(select(Dossier)).one()
+    assert dossier.questionnaire_id == "kandidaat-wethouder"

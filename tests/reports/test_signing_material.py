@@ -178,3 +178,24 @@ def test_a_joining_server_without_the_audit_chain_key_is_noticed(app_ctx, make_o
     monkeypatch.setitem(current_app.config, "AUDIT_CHAIN_KEY_FILE", str(tmp_path / "ontbreekt.keys"))
     assert audit.keyed_elsewhere()  # a new server without it: `init` refuses to start a second key
 
+
+
+def test_a_configured_pkcs12_per_organisation_signs_instead(app_ctx, monkeypatch, tmp_path):
+    """SIGNING_P12_BY_ORG names a (qualified) PKCS#12 per organisation code: configuration, read only."""
+    from integrity_tool.services import users
+
+    own = users.create_organisation("Gemeente Eigencertificaat", "gemeente")
+    other = users.create_organisation("Gemeente Gewoon", "gemeente")
+    db.session.commit()
+    ca_pem, p12 = signing.create_pki("Gekwalificeerd", runtime.config("SIGNING_PASSPHRASE").encode())
+    path = tmp_path / "gekwalificeerd.p12"
+    path.write_bytes(p12)
+    monkeypatch.setitem(current_app.config, "SIGNING_P12_BY_ORG", {own.slug: str(path)})
+    assert orgsetup.configured_p12(own) == path and orgsetup.configured_p12(other) is None
+    data, passphrase = orgsetup.signer_for(own)
+    assert data == p12
+    signed = signing.sign_pdf(render_summary(sample_report_data()), data, passphrase, signer_name="X",
+                              reason="Test", location="Test")
+    assert signing.verify_pdf(signed, [ca_pem]).ok
+    assert db.session.get(OrganisationSigningKey, own.id) is None  # no local CA made for it
+    assert orgsetup.signer_for(other)[0] == orgsetup.signing_material(other, create=False).p12

@@ -40,7 +40,7 @@ from sqlalchemy import select, text
 from integrity_tool.models import DossierStatus, db
 from tests.security.world import World, build_world, logged_in_client
 
-ROLES = ("anonymous", "candidate", "reviewer", "griffier", "admin")
+ROLES = ("anonymous", "candidate", "reviewer", "griffier", "admin", "platform")
 STAFF = {"reviewer", "griffier", "admin"}
 ALL = frozenset(ROLES)
 
@@ -82,6 +82,15 @@ def OQ(target: str) -> Callable[[World], str]:
         row, _created = org_questionnaires.upload(None, example_yaml().encode(), "eigen.yaml", org=w.orgs[target])
         return row.public_id
     return make
+
+
+def STAFF_MEMBER(w: World, target: str) -> dict:
+    """POST body naming a reviewer of organisation A ("own") or B ("foreign")."""
+    from integrity_tool.models import User
+
+    org = w.orgs[target]
+    reviewer = db.session.scalar(select(User).where(User.organisation_id == org.id, User.role == "reviewer"))
+    return {"user_id": str(reviewer.id)}
 
 
 NONE = {"-": {}}
@@ -141,18 +150,41 @@ MATRIX: dict[str, E] = {
     "auth.resend_code": E(public=True, overrides={("*", "-"): "login"}),  # back to the code step
     "auth.logout": E(public=True, overrides={("*", "-"): "login"}),  # everyone ends up on the log-in page
     # Any logged-in user.
-    "auth.account": E(roles=roles("candidate", "reviewer", "griffier", "admin"),
+    "auth.account": E(roles=roles("candidate", "reviewer", "griffier", "admin", "platform"),
                       data={"current": "fout", "new": "x"}),
-    "auth.recovery_codes": E(roles=roles("candidate", "reviewer", "griffier", "admin")),
+    "auth.recovery_codes": E(roles=roles("candidate", "reviewer", "griffier", "admin", "platform")),
     # Start pages per role.
     "candidate.home": E(roles=roles("candidate")),
     "review.dashboard": E(roles=roles("reviewer")),
     "griffie.overview": E(roles=roles("griffier")),
     "admin.home": E(roles=roles("admin")),
+    # Issue 15.3: the platform administrator sees organisations and their administrators, any organisation,
+    # and nothing else (every dossier, answer, report and export page above is a 404 for the role).
+    "platform.home": E(roles=roles("platform"), data={"name": "Gemeente Nieuw", "kind": "gemeente",
+                                                      "admin_name": "Nieuwe Beheerder",
+                                                      "admin_email": "nieuw-beheer@example.nl"}),
+    "platform.organisation": E(roles=roles("platform"),
+                               targets={**{t: {"slug": ORG(t)} for t in ("own", "foreign")},
+                                        "unknown": {"slug": lambda w: "bestaat-niet"}},
+                               overrides={("platform", "foreign"): "ok", ("platform", "unknown"): "404"},
+                               data={"admin_name": "Tweede Beheerder", "admin_email": "beheer2@example.nl"}),
+    # The organisation's administrator manages its own staff; another organisation's account is a 404.
+    "admin.invite_user": E(roles=roles("admin"), data={"name": "Nieuwe Griffier", "email": "griffier-nieuw@example.nl",
+                                                       "role": "griffier"}),
+    **{f"admin.{name}": E(roles=roles("admin"), targets={"own": {}, "foreign": {}}, data=STAFF_MEMBER)
+       for name in ("deactivate_user", "activate_user", "resend_user")},
     # The audit chain's checkpoint history (installation-wide, no organisation data; issue 18).
     "admin.audit_checkpoints": E(roles=roles("admin", "griffier")),
     "admin.audit_checkpoints_download": E(roles=roles("admin", "griffier")),
     "admin.profile": E(roles=roles("admin")),
+    "admin_sso.settings": E(roles=roles("admin")),
+    # Single sign-on (issue 16): the start and callback need an organisation with SSO and a pending
+    # log-in; without them a clear page, never a session. The provider's back-channel call carries
+    # its own signed token.
+    "sso.choose": E(public=True, overrides={("*", "-"): "login"}),
+    "sso.start": E(public=True, targets=ORGS, overrides={("anonymous", "*"): "404"}),
+    "sso.callback": E(public=True),
+    "sso.backchannel_logout": E(public=True, targets=ORGS),
     # Issue 15: the organisation's own questionnaires; another organisation's are a 404 on every page.
     "admin.questionnaires": E(roles=roles("admin")),
     "admin.questionnaire_upload": E(roles=roles("admin")),
@@ -414,3 +446,62 @@ def test_refusals_are_audited(app, make_org, make_user, make_dossier):
 
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == world.actors["candidate"].id))
     assert "toegang.geweigerd" in set(actions)
+
+
+def _texts(response) -> str:
+    """The response as text; an XLSX (zip) export as the text of all its parts."""
+    import io
+    import zipfile
+
+    data = response.get_data()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return "".join(z.read(name).decode("utf-8", "replace") for name in z.namelist())
+    return data.decode("utf-8", "replace")
+
+
+def test_questionnaire_of_one_organisation_is_invisible_to_another(app, make_org, make_user):
+    """Issue 15: a questionnaire uploaded by organisation A appears on no page, in no export and in no
+    CLI listing of organisation B (nor for the platform administrator); A's own people do see it."""
+    import re
+
+    from integrity_tool.services import org_questionnaires
+    from tests.griffie.test_org_questionnaires import example_yaml
+
+    world = build_world(make_org, make_user, S.afgerond)
+    text = re.sub(r"^title: .*$", "title: Geheime vragenlijst van A", example_yaml(), count=1, flags=re.M)
+    row, _created = org_questionnaires.upload(world.actors["admin"], text.replace(
+        "id: voorbeeld-wethouder", "id: geheim-van-a").encode(), "geheim.yaml")
+    org_questionnaires.activate(world.actors["admin"], row.public_id)
+    markers = ("geheim-van-a", "Geheime vragenlijst van A", row.public_id)
+    org_b = world.orgs["foreign"]
+    b_people = {role: make_user(role, org_b) for role in ("admin", "griffier")}
+    b_people["platform"] = world.actors["platform"]
+    for role in ("candidate", "reviewer"):
+        from integrity_tool.models import User
+        b_people[role] = db.session.scalar(select(User).where(User.organisation_id == org_b.id, User.role == role))
+    pages = sorted({rule.rule for rule, method in _rules(app) if method == "GET" and not rule.arguments})
+    seen = 0
+    for role, person in b_people.items():
+        client = logged_in_client(app, person)
+        for path in pages:
+            response = client.get(path)
+            assert response.status_code < 500, (role, path, response.status_code)
+            if response.status_code == 200:
+                seen += 1
+                body = _texts(response)
+                assert not [m for m in markers if m in body], f"{role} of B sees A's questionnaire on {path}"
+            response.close()
+    assert seen > 10
+    # CLI listings: B's shows nothing of A's, A's does (so the check can fail)
+    runner = app.test_cli_runner()
+    listing_b = runner.invoke(args=["questionnaire", "list", "--org", org_b.slug])
+    listing_a = runner.invoke(args=["questionnaire", "list", "--org", world.orgs["own"].slug])
+    assert listing_b.exit_code == 0 and not [m for m in markers[:2] if m in listing_b.output]
+    assert "geheim-van-a" in listing_a.output
+    assert "geheim-van-a" not in runner.invoke(args=["questionnaire", "list"]).output
+    # A's own griffier and administrator do see it
+    assert "geheim-van-a" in logged_in_client(app, world.actors["griffier"]).get("/griffie/dossiers/nieuw").get_data(
+        as_text=True)
+    assert "Geheime vragenlijst van A" in logged_in_client(app, world.actors["admin"]).get(
+        "/beheer/vragenlijsten").get_data(as_text=True)

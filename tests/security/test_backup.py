@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from integrity_tool import create_app, signing
-from integrity_tool.models import DeletedReport, Dossier, Organisation, Report, Term, User, db
+from integrity_tool.models import DeletedReport, Dossier, Organisation, Report, SsoConfig, Term, User, db
 from integrity_tool.pdf import render_summary
 from integrity_tool.pdf.sample import sample_report_data
 from integrity_tool.services import backup, orgsetup, runtime
@@ -37,6 +37,10 @@ def _populate(make_org, make_dossier):
     d.term_id = term.id
     db.session.add(DeletedReport(organisation_id=org.id, kind="vertrouwelijk", document_number="RI-TEST-1-V",
                                  sha256="ab" * 32))
+    # Issue 16: the single sign-on settings, with the client secret encrypted like every other secret.
+    db.session.add(SsoConfig(organisation_id=org.id, enabled=True, issuer="https://login.example.org/tenant",
+                             client_id="integrity-tool", client_secret="geheim-client-secret-123",
+                             allowed_domains=["backup.example.nl"], mfa_mode="idp", mfa_acr_values=[]))
     db.session.commit()
     return org, d, signed
 
@@ -54,6 +58,7 @@ def test_backup_restore_round_trip(app_ctx, make_org, make_dossier, tmp_path):
     info = backup.create_backup(archive)
     assert info["rows"] > 5
     assert b"Bakkerij" not in archive.read_bytes() and b"Gemeente Backup" not in archive.read_bytes()
+    assert b"geheim-client-secret" not in archive.read_bytes()
     key_file = Path(runtime.instance_dir()) / "keys" / "backup.key"
 
     target = tmp_path / "restored"
@@ -78,6 +83,9 @@ def test_backup_restore_round_trip(app_ctx, make_org, make_dossier, tmp_path):
         assert d2.term_id == term.id and term.dossier_id == d2.id and term.ends_on == date(2030, 6, 1)
         assert term.signed_answers == {"werkgever": "Bakkerij Zoet & Co"}
         assert db.session.scalars(select(DeletedReport.document_number)).all() == ["RI-TEST-1-V"]
+        sso_config = db.session.get(SsoConfig, org2.id)
+        assert sso_config.client_secret == "geheim-client-secret-123" and sso_config.client_id == "integrity-tool"
+        assert sso_config.allowed_domains == ["backup.example.nl"]
         reports = db.session.scalars(select(Report)).all()
         assert reports
         # the signing material is a table like any other: the restored instance verifies without key files

@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import socketserver
 import sys
 import threading
@@ -200,12 +199,6 @@ def _expect(r, expect, method: str, path: str) -> None:
 def csrf(html: str) -> str | None:
     m = CSRF_RE.search(html)
     return (m.group(1) or m.group(2)) if m else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --- what the nodes write under instance/ ------------------------------------------------------------------

@@ -49,7 +49,7 @@ def build_world(make_dossier, make_org, make_user, state: DossierStatus) -> Worl
         "foreign": make_dossier(state, org=org_b, round_id=rounds["foreign"].id),
     }
     actors = {"candidate": ds["own"].candidate, "reviewer": reviewer, "griffier": griffier,
-              "admin": make_user("admin", org_a)}
+              "admin": make_user("admin", org_a), "platform": make_user("platform")}
     measures, reports, clarifications = {}, {}, {}
     for key, d in ds.items():
         if state == S.in_behandeling:  # the reviewer drafts one (sent to the candidate from the next state on)
