@@ -460,7 +460,7 @@ def _texts(response) -> str:
     return data.decode("utf-8", "replace")
 
 
-def test_questionnaire_of_one_organisation_is_invisible_to_another(app, make_org, make_user):
+def test_questionnaire_of_one_organisation_is_invisible_to_another(app, make_org, make_user, make_dossier):
     """Issue 15: a questionnaire uploaded by organisation A appears on no page, in no export and in no
     CLI listing of organisation B (nor for the platform administrator); A's own people do see it."""
     import re
@@ -468,7 +468,7 @@ def test_questionnaire_of_one_organisation_is_invisible_to_another(app, make_org
     from integrity_tool.services import org_questionnaires
     from tests.griffie.test_org_questionnaires import example_yaml
 
-    world = build_world(make_org, make_user, S.afgerond)
+    world = build_world(make_dossier, make_org, make_user, S.afgerond)
     text = re.sub(r"^title: .*$", "title: Geheime vragenlijst van A", example_yaml(), count=1, flags=re.M)
     row, _created = org_questionnaires.upload(world.actors["admin"], text.replace(
         "id: voorbeeld-wethouder", "id: geheim-van-a").encode(), "geheim.yaml")
