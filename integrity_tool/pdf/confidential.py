@@ -150,7 +150,8 @@ def _finding(i: int, f: FindingView, reviewer_title: str = "beoordelaar"):
     if f.answers:
         out.append(Paragraph(_("Relevante antwoorden"), S.LABEL))
         for label, value in f.answers:
-            sep = "" if label.rstrip().endswith(("?", ":")) else ":"  # a question needs no colon after it
+            # a question (or a label ending in an instruction sentence) needs no colon after it
+            sep = "" if label.rstrip().endswith(("?", ":", ".")) else ":"
             out.append(Paragraph(f"{esc(label)}{sep} <b>{esc(value)}</b>", S.BODY_SMALL))
     for c in f.comments:
         out.append(Paragraph(f"<b>{esc(c.author)}</b>, {esc(nl_datetime(c.at))}: {esc(c.body)}", S.BODY_SMALL))

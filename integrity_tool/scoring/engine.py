@@ -14,7 +14,7 @@ from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholde
 from ..questionnaire.schema import Level, Outcome
 from ..questionnaire.values import display_value
 from ..questionnaire.visibility import prune_hidden
-from .facts import FactHit, OrgProfile, evaluate_facts
+from .facts import FactHit, OrgProfile, evaluate_facts, render_ref
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ class Finding:
     rules: tuple[str, ...] = ()                # every rule merged into this finding (this one first)
     details: tuple[str, ...] = ()              # explanations of the merged rules (besides ``explanation``)
     contradictions: tuple[tuple[str, str, str], ...] = ()  # (self-label question, answer, the fact)
+    # For findings that rest on a fact rule: how to write the texts in another language, by reference
+    # (explanation, ask, details, answers, contradictions); see ``localize_findings``. Empty otherwise.
+    i18n: tuple = ()
 
     def context_dict(self) -> dict[str, str]:
         return dict(self.context)
@@ -53,6 +56,7 @@ class Finding:
             "answers": [list(p) for p in self.answers], "context": dict(self.context),
             "anchor": self.anchor, "rules": list(self.rules or (self.risk_id,)), "details": list(self.details),
             "contradictions": [list(c) for c in self.contradictions],
+            **({"i18n": _thaw(self.i18n)} if self.i18n else {}),
         }
 
     @classmethod
@@ -67,7 +71,16 @@ class Finding:
             anchor=d.get("anchor") or "", rules=tuple(d.get("rules") or (d["risk_id"],)),
             details=tuple(d.get("details") or ()),
             contradictions=tuple(tuple(c) for c in d.get("contradictions") or () if len(c) == 3),
+            i18n=_freeze(d.get("i18n")) if isinstance(d.get("i18n"), list) and len(d["i18n"]) == 5 else (),
         )
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(_freeze(v) for v in value) if isinstance(value, (list, tuple)) else value
+
+
+def _thaw(value: Any) -> Any:
+    return [_thaw(v) for v in value] if isinstance(value, (list, tuple)) else value
 
 
 def suggest_outcome(counts: dict[str, int]) -> Outcome:
@@ -272,7 +285,7 @@ def _from_hit(qn: Questionnaire, hit: FactHit) -> Finding:
         level=hit.level, explanation=hit.explanation, legal=hit.legal, measures=hit.measures, ask=hit.ask,
         question_ids=hit.question_ids, item_index=hit.item_index, answers=hit.answers,
         context=tuple(sorted((k, str(v)) for k, v in hit.context.items())), anchor=hit.anchor,
-        rules=(hit.rule_id,), contradictions=hit.contradictions)
+        rules=(hit.rule_id,), contradictions=hit.contradictions, i18n=hit.i18n)
 
 
 def _is_fact_rule(f: Finding) -> bool:
@@ -307,13 +320,36 @@ def _merge_group(anchor: str, members: list[Finding]) -> Finding:
     legal = dict.fromkeys(filter(None, chain.from_iterable(f.legal.split("; ") for f in members)))
     context = dict(chain.from_iterable(f.context for f in reversed(members)))
     details = [f.explanation for f in members[1:] if f.explanation and f.explanation != primary.explanation]
+    i18n = _merged_i18n(members, ask) if any(f.i18n for f in members) else ()
     return Finding(
         key=primary.key, risk_id=primary.risk_id, theme=primary.theme, theme_title=primary.theme_title,
         level=primary.level, explanation=primary.explanation, legal="; ".join(legal),
         measures=_joined(members, "measures"), ask=ask, question_ids=_joined(members, "question_ids"),
         item_index=item_index, answers=_joined(members, "answers"), context=tuple(sorted(context.items())),
         anchor=anchor, rules=_joined(members, "rules"), details=tuple(dict.fromkeys(details)),
-        contradictions=_joined(members, "contradictions"))
+        contradictions=_joined(members, "contradictions"), i18n=i18n)
+
+
+def _own_i18n(f: Finding) -> tuple:
+    """A member's references; a questionnaire rule's texts are found by rule id and item ("r")."""
+    if f.i18n:
+        return f.i18n
+    ref = ("r", f.risk_id, f.item_index)
+    return (ref, ref if f.ask else None, (), (ref,), ())
+
+
+def _merged_i18n(members: list[Finding], ask: str | None) -> tuple:
+    """The references of a merged finding, chosen exactly as its Dutch texts were."""
+    own = [_own_i18n(f) for f in members]
+    primary = members[0]
+    details: dict[str, tuple] = {}
+    for f, refs in zip(members[1:], own[1:]):
+        if f.explanation and f.explanation != primary.explanation:
+            details.setdefault(f.explanation, refs[0])
+    ask_ref = next((refs[1] for f, refs in zip(members, own) if ask is not None and f.ask == ask), None)
+    return (own[0][0], ask_ref, tuple(details.values()),
+            tuple(dict.fromkeys(chain.from_iterable(refs[3] for refs in own))),
+            tuple(dict.fromkeys(chain.from_iterable(refs[4] for refs in own))))
 
 
 def merge_findings(qn: Questionnaire, findings: list[Finding], touches: dict[str, tuple[str, ...]] | None = None
@@ -440,6 +476,12 @@ def localize_findings(questionnaire: Questionnaire | None, answers: Any, finding
     risks = {r.id: r for r in questionnaire.risks}
     out: list[Finding] = []
     for f in findings:
+        if f.i18n:  # rests on a fact rule: written from its references
+            try:
+                out.append(_localized_by_refs(questionnaire, pruned, base, params, risks, f, lang))
+            except (LookupError, TypeError, ValueError):
+                out.append(f)
+            continue
         risk = risks.get(f.risk_id)
         repeat = item = None
         try:
@@ -471,3 +513,55 @@ def localize_findings(questionnaire: Questionnaire | None, answers: Any, finding
                                        ask=en.ask if f.ask else None, answers=answers_en or f.answers,
                                        details=details))
     return out
+
+
+def _localized_by_refs(qn: Questionnaire, pruned: dict, base: dict, params: dict, risks: dict, f: Finding,
+                       lang: str | None) -> Finding:
+    """A finding with ``i18n`` references in ``lang``: fact texts from FACT_TEXTS, answers and self-labels
+    from the questionnaire's questions, the texts of merged questionnaire rules from their definition.
+    :raise LookupError: when a reference no longer resolves (the caller keeps the stored Dutch)."""
+    expl_ref, ask_ref, detail_refs, answer_refs, contra_refs = f.i18n
+    rules: dict[tuple, Finding] = {}
+
+    def rule(ref: tuple) -> Finding:
+        key = (ref[1], ref[2])
+        if key not in rules:
+            risk = risks[ref[1]]
+            repeat = item = None
+            if risk.for_each:
+                repeat = qn.question(risk.for_each)
+                items = pruned.get(risk.for_each) or []
+                if risk.combine:
+                    matching = [(i, it) for i, it in enumerate(items) if isinstance(it, dict)
+                                and risk.when(Ctx(pruned, it, params, date.today()))]
+                    rules[key] = _combined(qn, risk, pruned, base, matching, repeat, lang)
+                    return rules[key]
+                index = ref[2]
+                if index is None or not (0 <= index < len(items)) or not isinstance(items[index], dict):
+                    raise LookupError(f.key)
+                item = items[index]
+            rules[key] = _finding(qn, risk, pruned, base, item, ref[2] if risk.for_each else None, repeat, lang)
+        return rules[key]
+
+    def text(ref: tuple | None, name: str) -> str | None:
+        if not ref:
+            return None
+        return getattr(rule(ref), name) if ref[0] == "r" else render_ref(qn, pruned, ref, lang)
+
+    explanation = text(expl_ref, "explanation") or f.explanation
+    details = tuple(dict.fromkeys(d for d in (text(r, "explanation") for r in detail_refs)
+                                  if d and d != explanation))
+    answers: list = []
+    for ref in answer_refs:
+        if ref[0] == "r":
+            answers.extend(rule(ref).answers)
+        else:
+            pair = render_ref(qn, pruned, ref, lang)
+            if pair:
+                answers.append(pair)
+    contradictions = tuple(c for c in (render_ref(qn, pruned, r, lang) for r in contra_refs) if c)
+    theme = qn._themes.get(f.theme)
+    return dataclasses.replace(
+        f, theme_title=theme.localized_title(lang) if theme else f.theme_title, explanation=explanation,
+        ask=(text(ask_ref, "ask") or f.ask) if f.ask else None, details=details,
+        answers=tuple(dict.fromkeys(answers)) or f.answers, contradictions=contradictions or f.contradictions)

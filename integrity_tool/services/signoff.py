@@ -97,9 +97,11 @@ def _check_code(user: User, code: str, ip: str | None) -> None:
     db.session.commit()
 
 
-def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int | None = None,
-             ip: str | None = None) -> list:
-    """Sign off with a fresh TOTP code: freeze the dossier, render, sign and store both reports."""
+def sign_off(user: User, dossier: Dossier, code: str | None, *, expected_version: int | None = None,
+             ip: str | None = None, sso_claims: dict | None = None) -> list:
+    """Sign off with a fresh TOTP code, or (``sso_claims``: the validated ID token of a sign-in at the
+    organisation's identity provider made for this sign-off, issue 16) a fresh sign-in there with its
+    second factor: freeze the dossier, render, sign and store both reports."""
     if dossier.status == S.afgerond:
         raise StateError("Dit dossier is al afgerond.")
     ensure_reviewable(dossier)
@@ -109,7 +111,12 @@ def sign_off(user: User, dossier: Dossier, code: str, *, expected_version: int |
     problems = sign_off_problems(dossier)
     if problems:
         raise InvalidInput(joined(problems))
-    _check_code(user, code, ip)
+    if sso_claims is not None:
+        from .sso import check_fresh_sign_in
+
+        check_fresh_sign_in(user, sso_claims, ip)
+    else:
+        _check_code(user, code or "", ip)
     if orgsetup.configured_p12(dossier.organisation) is None:
         # Created (once, under a lock) and committed before the sign-off's own transaction starts.
         orgsetup.ensure_org_keys(dossier.organisation)

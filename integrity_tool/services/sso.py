@@ -254,6 +254,33 @@ def resolve_user(cfg: SsoConfig, claims: dict, ip: str | None) -> User:
     return user
 
 
+FRESH_SECONDS = 300  # a sign-in at the provider counts as fresh confirmation for this long
+
+
+def check_fresh_sign_in(user: User, claims: dict, ip: str | None) -> None:
+    """A validated ID token confirms an action (the sign-off) instead of an authenticator code: it must
+    be this person (the bound subject), from a sign-in made just now (``auth_time``), with a second
+    factor proven at the provider. Raises InvalidInput (audited) otherwise."""
+    import time
+
+    cfg = active_config(user.organisation_id)
+    auth_time = claims.get("auth_time")
+    problem = None
+    if cfg is None or not user.sso_subject or str(claims.get("sub") or "") != user.sso_subject:
+        problem = "ander_subject"
+    elif not isinstance(auth_time, (int, float)) or isinstance(auth_time, bool) or \
+            abs(time.time() - auth_time) > FRESH_SECONDS:
+        problem = "niet_vers"
+    elif not mfa_proven(cfg, claims):
+        problem = "geen_tweede_stap"
+    if problem:
+        audit.record("afronden.mislukt", actor=user, ip=ip, via="sso", reden=problem)
+        db.session.commit()
+        raise InvalidInput("De bevestiging bij uw organisatie is niet gelukt: log daar opnieuw in, als uzelf en met "
+                           "de tweede stap van uw organisatie, en rond direct daarna af.")
+    audit.record("afronden.bevestigd_via_sso", actor=user, ip=ip, amr=claims.get("amr"), acr=claims.get("acr"))
+
+
 def record_failure(org_id: int, reason: str, ip: str | None, **detail) -> None:
     """A log-in through the identity provider that failed before any identity was established."""
     audit.record("sso.mislukt", organisation_id=org_id, ip=ip, reden=reason, **detail)

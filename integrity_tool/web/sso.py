@@ -16,7 +16,8 @@ import time
 
 import requests
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,10 +31,13 @@ from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import csrf, oauth
-from ..models import MFA_TOTP, Organisation, SsoConfig, UserSession, db
-from ..services import sso
+from ..models import MFA_TOTP, Organisation, Role, SsoConfig, UserSession, db
+from ..services import review, signoff, sso
+from ..services.errors import DomainError
 from .auth import PENDING_SECONDS, finish_login, safe_next
-from .hooks import client_ip, start_page_for
+from .forms import BoundedIntegerHiddenField
+from .hooks import client_ip, role_required, start_page_for
+from .i18n import message_text
 
 bp = Blueprint("sso", __name__)
 
@@ -55,6 +59,8 @@ PROBLEM_MESSAGES = {
 }
 
 
+MSG_NO_STEP_UP = ("Bevestigen via uw organisatie kan alleen als u via uw organisatie bent ingelogd. Gebruik de "
+                  "code uit uw authenticator-app.")
 MSG_NOT_SET_UP = "Inloggen via de organisatie is voor deze organisatie niet ingesteld."
 MSG_NO_DISCOVERY = ("Het discovery-document van deze issuer kon niet worden opgehaald "
                     "(.well-known/openid-configuration).")
@@ -103,8 +109,8 @@ def _callback_url() -> str:
 
 
 def _problem(kind: str, status: int, message: str | None = None):
-    return render_template("auth/sso_problem.html", title=_(PROBLEM_TITLE_LABELS[kind]),
-                           message=_(message or PROBLEM_MESSAGES[kind])), status
+    return make_response(render_template("auth/sso_problem.html", title=_(PROBLEM_TITLE_LABELS[kind]),
+                                         message=_(message or PROBLEM_MESSAGES[kind])), status)
 
 
 @bp.route("/inloggen/organisatie", methods=["POST"])
@@ -153,12 +159,40 @@ def start(org_slug: str):
 
 @bp.route("/sso/callback")
 def callback():
+    step_up = session.pop("sso_step_up", None)
+    if step_up is not None and current_user.is_authenticated:
+        return _finish_sign_off(step_up)
     org_id, started = session.get("sso_org"), session.get("sso_started", 0)
     cfg = sso.active_config(org_id) if isinstance(org_id, int) else None
     if cfg is None or time.time() - started > PENDING_SECONDS:
         return _problem("verlopen", 400)
-    client = client_for(cfg)
     ip = client_ip()
+    result = _exchange(cfg, ip)
+    if not isinstance(result, tuple):
+        return result
+    claims, token, metadata = result
+    try:
+        user = sso.resolve_user(cfg, claims, ip)
+    except sso.SsoRefused as exc:
+        kind = "geen_tweede_stap" if exc.reason == "geen_tweede_stap" else "onbekend"
+        return _problem(kind, 403, exc.message)
+    login = {"sid": str(claims.get("sid") or ""), "id_token": token["id_token"],
+             "origin": sso.origin_of(metadata.get("end_session_endpoint") or cfg.issuer)}
+    if cfg.mfa_mode == MFA_TOTP:
+        # This application's own second factor after the SSO step: the password step's pending state.
+        next_target = session.get("pending_next")
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+        session.update(pending_uid=user.id, pending_at=time.time(), pending_next=next_target, pending_sso=login)
+        return redirect(url_for("auth.second_factor" if user.mfa_configured else "auth.setup_2fa"))
+    return finish_login(user, sso_login=login)
+
+
+def _exchange(cfg: SsoConfig, ip: str | None):
+    """The callback's code exchange and ID-token checks: (claims, token, metadata), or a problem page."""
+    client = client_for(cfg)
     try:
         metadata = client.load_server_metadata()
         options = {"iss": {"essential": True, "value": metadata.get("issuer") or cfg.issuer},
@@ -191,23 +225,57 @@ def callback():
             return _problem("onbereikbaar", 502)
         if info.get("sub") == claims.get("sub"):  # OIDC Core 5.3.2: else the answer must not be used
             claims.update({k: info[k] for k in ("email", "email_verified", "name") if k in info})
+    return claims, token, metadata
+
+
+class SignOffForm(FlaskForm):
+    version = BoundedIntegerHiddenField()
+
+
+@bp.route("/sso/ondertekenen/<public_id>", methods=["POST"])
+@role_required(Role.reviewer)
+def sign_off(public_id: str):
+    """The burgemeester who signed in through the organisation confirms the sign-off there (a fresh
+    sign-in with its second factor: prompt=login, max_age=0) instead of with an authenticator code."""
+    d = review.reviewer_dossier(current_user, public_id)
+    cfg = sso.active_config(current_user.organisation_id)
+    form = SignOffForm()
+    if cfg is None or not current_user.sso_subject or not form.validate_on_submit():
+        flash(_(MSG_NO_STEP_UP), "error")
+        return redirect(url_for("review.conclude", public_id=d.public_id))
+    session["sso_step_up"] = {"public_id": d.public_id, "version": form.version.data, "at": time.time(),
+                              "org": cfg.organisation_id}
     try:
-        user = sso.resolve_user(cfg, claims, ip)
-    except sso.SsoRefused as exc:
-        kind = "geen_tweede_stap" if exc.reason == "geen_tweede_stap" else "onbekend"
-        return _problem(kind, 403, exc.message)
-    login = {"sid": str(claims.get("sid") or ""), "id_token": token["id_token"],
-             "origin": sso.origin_of(metadata.get("end_session_endpoint") or cfg.issuer)}
-    if cfg.mfa_mode == MFA_TOTP:
-        # This application's own second factor after the SSO step: the password step's pending state.
-        next_target = session.get("pending_next")
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
-        session.update(pending_uid=user.id, pending_at=time.time(), pending_next=next_target, pending_sso=login)
-        return redirect(url_for("auth.second_factor" if user.mfa_configured else "auth.setup_2fa"))
-    return finish_login(user, sso_login=login)
+        return client_for(cfg).authorize_redirect(_callback_url(), prompt="login", max_age=0,
+                                                  login_hint=current_user.email)
+    except (requests.RequestException, ValueError, RuntimeError) as exc:
+        session.pop("sso_step_up", None)
+        sso.record_failure(cfg.organisation_id, "idp_onbereikbaar", client_ip(), fout=exc.__class__.__name__)
+        return _problem("onbereikbaar", 502)
+
+
+def _finish_sign_off(step: dict):
+    public_id = str(step.get("public_id") or "")
+    back = url_for("review.conclude", public_id=public_id)
+    cfg = sso.active_config(step.get("org")) if isinstance(step.get("org"), int) else None
+    if cfg is None or cfg.organisation_id != current_user.organisation_id or \
+            time.time() - step.get("at", 0) > PENDING_SECONDS:
+        flash(_(PROBLEM_MESSAGES["verlopen"]), "error")
+        return redirect(back)
+    result = _exchange(cfg, client_ip())
+    if not isinstance(result, tuple):
+        return result
+    claims = result[0]
+    try:
+        d = review.reviewer_dossier(current_user, public_id)
+        signoff.sign_off(current_user, d, None, expected_version=step.get("version"), ip=client_ip(),
+                         sso_claims=claims)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(message_text(exc), "error")
+        return redirect(back)
+    flash(_("Het dossier is afgerond en ondertekend. De rapporten staan klaar."), "success")
+    return redirect(url_for("review.dossier", public_id=public_id))
 
 
 def logout_url(sid: str | None) -> str | None:

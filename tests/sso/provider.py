@@ -34,6 +34,18 @@ def problem() -> str | None:
     return None
 
 
+def start_or_skip(**kwargs) -> "Provider":
+    """A started Provider; without node or the package: skipped, or failed when REQUIRED (CI)."""
+    import pytest
+
+    reason = problem()
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"{reason}. INTEGRITY_TOOL_REQUIRE_OIDC_PROVIDER=1: de SSO-tests zijn verplicht.", pytrace=False)
+        pytest.skip(reason)
+    return Provider(**kwargs).start()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -135,12 +147,22 @@ class Browser:
                 login = None
             elif response.status_code == 200 and 'id="op.logoutForm"' in response.text:
                 response = self._confirm_logout(response)
+            elif response.status_code == 200 and "document.forms[0].submit()" in response.text:
+                response = self._auto_submit(response)  # the provider's self-submitting form (switch of account)
             elif response.status_code == 200 and response.url.endswith("/session/end/success"):
                 return response.url  # signed out, no way back to a client was asked for
             else:
                 raise AssertionError(f"onverwacht antwoord van de provider ({response.status_code}, {response.url}):\n"
                                      f"{response.text[:1000]}")
         raise AssertionError("te veel stappen bij de provider")
+
+    def _auto_submit(self, response):
+        import re
+
+        action = re.search(r'<form[^>]*action="([^"]+)"', response.text)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', response.text))
+        assert action, response.text[:1000]
+        return self.http.post(urljoin(response.url, action.group(1)), data=fields, allow_redirects=False, timeout=10)
 
     def _confirm_logout(self, response):
         import re

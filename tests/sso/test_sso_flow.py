@@ -266,3 +266,58 @@ def test_discovery_is_real(provider):
     metadata = requests.get(provider.issuer + "/.well-known/openid-configuration", timeout=5).json()
     assert metadata["issuer"] == provider.issuer and "S256" in metadata["code_challenge_methods_supported"]
     assert Browser(provider).http is not None
+
+
+def _ready_to_sign(make_dossier, world):
+    from integrity_tool.services import measures, signoff
+
+    d = make_dossier("maatregelen_voorgesteld", org=world.org, reviewer=world.reviewer)
+    for m in measures.measures_of(d):
+        measures.respond(d.candidate, m.public_id, accept=True)
+    signoff.save_conclusion(world.reviewer, d, "beheersbaar_met_afspraken", "Beheersbaar met de afspraken.")
+    db.session.refresh(d)
+    return d
+
+
+def test_burgemeester_signs_off_by_signing_in_again_at_the_organisation(client, sso_world, make_dossier):
+    from integrity_tool.models import DossierStatus
+
+    d = _ready_to_sign(make_dossier, sso_world)
+    response, browser, _ = sso_login(client, sso_world, f"bram@{DOMAIN}")
+    page = client.get(f"/beoordeling/dossier/{d.public_id}/afronden").get_data(as_text=True)
+    assert "Ondertekenen na inloggen bij uw organisatie" in page
+    response = client.post(f"/sso/ondertekenen/{d.public_id}", data={"version": d.version})
+    assert response.status_code == 302
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["prompt"] == ["login"] and query["max_age"] == ["0"]  # a fresh sign-in, not the open session
+    back = browser.walk(response.headers["Location"], f"bram@{DOMAIN}")
+    parts = urlsplit(back)
+    response = client.get(f"{parts.path}?{parts.query}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/dossier/{d.public_id}")
+    db.session.refresh(d)
+    assert d.status == DossierStatus.afgerond and d.signed_off_by_id == sso_world.reviewer.id
+    assert events("afronden.bevestigd_via_sso")[-1].actor_id == sso_world.reviewer.id
+    assert logged_in_as(client, "/beoordeling/")  # still the same session
+
+
+def test_sign_off_at_the_organisation_needs_the_same_person_and_its_second_factor(client, sso_world, make_dossier):
+    from integrity_tool.models import DossierStatus
+
+    d = _ready_to_sign(make_dossier, sso_world)
+    _, browser, _ = sso_login(client, sso_world, f"bram@{DOMAIN}")
+    for login, reason in ((f"greet@{DOMAIN}", "ander_subject"),):
+        response = client.post(f"/sso/ondertekenen/{d.public_id}", data={"version": d.version})
+        back = browser.walk(response.headers["Location"], login)
+        parts = urlsplit(back)
+        response = client.get(f"{parts.path}?{parts.query}")
+        assert response.status_code == 302 and response.headers["Location"].endswith("/afronden")
+        db.session.refresh(d)
+        assert d.status != DossierStatus.afgerond
+        assert events("afronden.mislukt")[-1].detail["reden"] == reason
+    # Without a sign-in through the organisation there is no such way: the code is asked.
+    other = client.application.test_client()
+    from ..conftest import login as password_login
+
+    password_login(other, sso_world.reviewer)
+    assert "Ondertekenen na inloggen" not in other.get(f"/beoordeling/dossier/{d.public_id}/afronden").get_data(
+        as_text=True)
