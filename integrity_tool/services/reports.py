@@ -7,6 +7,7 @@ sign-off either produces both signed documents or nothing at all.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,13 +20,14 @@ from ..models import (DeletedReport, Dossier, DossierStatus, MeasureAgreement, M
                       Role, User, db)
 from ..questionnaire import outcome_label
 from . import notify, orgsetup, runtime, scoping, snapshot
-from .errors import NotFound
+from .errors import NotFound, StateError
 
 KINDS = {"vertrouwelijk": "V", "samenvatting": "S"}
 # An English version of a report is stored as kind "<kind>-en" with document number "...-VE"/"-SE".
 ENGLISH = "-en"
 DOC_NUMBER = re.compile(r"^RI-\d{4}-\d{6,}-[VS]E?$")
 MAX_UPLOAD = 10 * 1024 * 1024
+log = logging.getLogger("integrity_tool")
 
 
 def document_number(dossier: Dossier, kind: str, lang: str = "nl") -> str:
@@ -212,6 +214,46 @@ def render_and_store(dossier: Dossier) -> list[Report]:
         reports.append(report)
     db.session.flush()
     return reports
+
+
+def make_english_summary(user: User, public_id: str, *, ip: str | None = None) -> Report:
+    """The raad summary in English as well, on request of the reviewer or the griffier (issue 14.3): the
+    summary is Dutch by default; this renders the same signed-off content in English and signs it with the
+    organisation's key, as at sign-off (document number ...-SE). Made once; asking again returns it."""
+    from sqlalchemy.exc import IntegrityError
+
+    from .. import render_pool
+
+    dossier = scoping.get_dossier(user, public_id, roles=(Role.reviewer, Role.griffier))
+    if "samenvatting" not in allowed_kinds(user, dossier) or dossier.status != DossierStatus.afgerond:
+        raise NotFound()
+    stored = reports_of(dossier)
+    kind = stored_kind("samenvatting", "en")
+    if stored.get(kind) is not None:
+        return stored[kind]
+    if dossier.signed_off_by is None or dossier.purged_at is not None or stored.get("samenvatting") is None:
+        raise StateError("De samenvatting kan niet meer in het Engels worden gemaakt: de gegevens van dit dossier "
+                         "zijn na de bewaartermijn verwijderd.")
+    try:
+        signed = list(render_pool.run([_sign_job(dossier, "samenvatting", "en")],
+                                      int(runtime.config("REPORT_PROCESSES") or 0)))[0]
+    except Exception:
+        db.session.rollback()
+        log.exception("rendering or signing the English summary failed")
+        raise StateError("Het maken van de Engelse samenvatting is mislukt. Er is niets gewijzigd. Probeer het later "
+                         "opnieuw of neem contact op met de beheerder.") from None
+    report = Report(dossier_id=dossier.id, kind=kind, document_number=document_number(dossier, "samenvatting", "en"),
+                    sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed)
+    db.session.add(report)
+    try:
+        db.session.flush()
+    except IntegrityError:  # made at the same moment by someone else: theirs stands
+        db.session.rollback()
+        return reports_of(dossier)[kind]
+    audit.record("rapport.engels_gemaakt", actor=user, dossier=dossier, ip=ip, soort="samenvatting",
+                 documentnummer=report.document_number)
+    db.session.commit()
+    return report
 
 
 # --- downloads -------------------------------------------------------------------------------------

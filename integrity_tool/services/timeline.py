@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "dossier.afgerond": "Dossier afgerond en ondertekend",
     "afronden.mislukt": "Afronden mislukt (onjuiste code)",
     "rapport.gedownload": "Rapport gedownload",
+    "rapport.engels_gemaakt": "Samenvatting ook in het Engels gemaakt en ondertekend",
     "aanvulling.toegevoegd": "Aanvulling toegevoegd",
     "herbevestiging.gestart": "Herbevestiging gestart",
     "dossier.herbevestigd": "Herbevestigd",

@@ -154,8 +154,10 @@ def dossier(public_id: str):
     form = AppointmentForm(data={"result": target.appointment_result.value if target.appointment_result else None,
                                  "decided_on": target.appointment_decided_at})
     kinds = reports.allowed_kinds(current_user, target) if target.status == DossierStatus.afgerond else ()
-    available = [k for k in kinds if k in reports.reports_of(target)]
+    stored = reports.reports_of(target)
+    available = [k for k in kinds if k in stored]
     return render_template("griffie/dossier.html", dossier=target, form=form, report_kinds=available,
+                           english_summary="samenvatting" in available and "samenvatting-en" in stored,
                            result_labels=rounds.RESULT_DISPLAY, statuses=STATUS_LABELS)
 
 

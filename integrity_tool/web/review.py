@@ -384,6 +384,19 @@ def download(public_id: str, kind: str):
     return pdf_response(filename, content)
 
 
+@bp.route("/dossier/<public_id>/samenvatting-engels", methods=["POST"])
+@role_required(Role.reviewer, Role.griffier)
+def english_summary(public_id: str):
+    """Make (once) and sign the raad summary in English as well; then back to the dossier page."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("review.dossier", public_id=public_id))
+    report = reports.make_english_summary(current_user, public_id, ip=client_ip())
+    flash(_("De samenvatting is ook in het Engels gemaakt en ondertekend (documentnummer %(number)s).",
+            number=report.document_number), "success")
+    target = "griffie.dossier" if current_user.role == Role.griffier else "review.dossier"
+    return redirect(url_for(target, public_id=public_id))
+
+
 def pdf_response(filename: str, content: bytes):
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"

@@ -99,3 +99,44 @@ def test_each_reader_gets_their_language(app, english):
 def test_dutch_only_readers_get_no_english_versions(app, make_dossier):
     world = make_dossier.world("afgerond", answers=base_answers())
     assert set(reports.reports_of(world.dossier)) == {"vertrouwelijk", "samenvatting"}
+
+
+def test_raad_summary_in_english_on_request(app, make_dossier):
+    """Dutch readers only: the summary is Dutch; the reviewer (or griffier) can have it made in English as
+    well, signed with the organisation's key; once; the Dutch one stays the default download."""
+    world = make_dossier.world("afgerond", answers=base_answers())
+    pid = world.dossier.public_id
+    assert set(reports.reports_of(world.dossier)) == {"vertrouwelijk", "samenvatting"}
+    c = new_client(app)
+    login(c, world.reviewer)
+    page = c.get(f"/beoordeling/dossier/{pid}").get_data(as_text=True)
+    assert "Samenvatting ook in het Engels maken en ondertekenen" in page
+    response = c.post(f"/beoordeling/dossier/{pid}/samenvatting-engels")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/beoordeling/dossier/{pid}")
+    stored = reports.reports_of(world.dossier)
+    assert set(stored) == {"vertrouwelijk", "samenvatting", "samenvatting-en"}
+    english = stored["samenvatting-en"]
+    assert english.document_number.endswith("-SE")
+    roots = [orgsetup.ensure_org_keys(world.org).ca_cert_pem]
+    assert signing.verify_pdf(english.content, roots).ok
+    text = _text(english.content)
+    assert "Summary for the municipal council" in text and "Agreed measures" in text
+    assert not DUTCH.findall(_without_user_data(text)), DUTCH.findall(_without_user_data(text))
+    assert "Article 41b of the Municipalities Act (Gemeentewet)" in text
+    out = os.environ.get("INTEGRITY_TOOL_PDF_OUT")  # to look at it: pdftoppm -png
+    if out:
+        Path(out, "samenvatting-en-op-verzoek.pdf").write_bytes(english.content)
+    # asked again (a double click, or the griffier): the same document, no second one
+    assert c.post(f"/beoordeling/dossier/{pid}/samenvatting-engels").status_code == 302
+    assert reports.reports_of(world.dossier)["samenvatting-en"].id == english.id
+    # Dutch stays the default; the English one on request; the griffier's page links it
+    assert reports.download(world.reviewer, pid, "samenvatting", lang="nl")[1] == stored["samenvatting"].content
+    g = new_client(app)
+    login(g, world.griffier)
+    assert "Samenvatting in het Engels (PDF)" in g.get(f"/griffie/dossiers/{pid}").get_data(as_text=True)
+    pdf = g.get(f"/griffie/dossiers/{pid}/rapport/samenvatting-en.pdf")
+    assert pdf.status_code == 200 and pdf.data == english.content
+    # the candidate cannot make it
+    k = new_client(app)
+    login(k, world.candidate)
+    assert k.post(f"/beoordeling/dossier/{pid}/samenvatting-engels").status_code == 404

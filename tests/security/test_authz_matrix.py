@@ -224,6 +224,8 @@ MATRIX: dict[str, E] = {
         "own-badkind": {"public_id": D("own"), "kind": lambda w: "onbekend"},
     }, overrides={("griffier", "own-confidential"): "404", ("reviewer", "own-badkind"): "404",
                   ("griffier", "own-badkind"): "404"}),
+    # The raad summary in English on request (rendered and signed with the organisation's key).
+    "review.english_summary": E(roles=roles("reviewer", "griffier"), targets=DOSSIER, state=S.afgerond),
     "review.start_herbevestiging": E(roles=roles("reviewer", "griffier"), targets=DOSSIER, state=S.afgerond),
     # Issue 19: only the griffier ends a term; the world has no term, so an unknown id is a 404 for all
     # (the term's organisation check is tested in tests/review/test_term.py).

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from integrity_tool.models import Organisation, User, db
+from integrity_tool.models import Organisation, User
 from integrity_tool.services import sso
 
-from .provider import CLIENT_ID, CLIENT_SECRET, REQUIRED, Browser, Provider, account, problem
+from .provider import CLIENT_ID, CLIENT_SECRET, Browser, Provider, account, start_or_skip
 
 DOMAIN = "lindendal.nl"
 ACCOUNTS = {
@@ -51,12 +51,7 @@ def backchannel_inbox():
 
 @pytest.fixture(scope="session")
 def provider(backchannel_inbox):
-    reason = problem()
-    if reason:
-        if REQUIRED:
-            pytest.fail(f"{reason}. INTEGRITY_TOOL_REQUIRE_OIDC_PROVIDER=1: de SSO-tests zijn verplicht.", pytrace=False)
-        pytest.skip(reason)
-    prov = Provider(app_base="http://localhost", accounts=ACCOUNTS, backchannel_uri=backchannel_inbox[0]).start()
+    prov = start_or_skip(app_base="http://localhost", accounts=ACCOUNTS, backchannel_uri=backchannel_inbox[0])
     yield prov
     prov.stop()
 

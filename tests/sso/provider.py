@@ -34,6 +34,18 @@ def problem() -> str | None:
     return None
 
 
+def start_or_skip(**kwargs) -> "Provider":
+    """A started Provider; without node or the package: skipped, or failed when REQUIRED (CI)."""
+    import pytest
+
+    reason = problem()
+    if reason:
+        if REQUIRED:
+            pytest.fail(f"{reason}. INTEGRITY_TOOL_REQUIRE_OIDC_PROVIDER=1: de SSO-tests zijn verplicht.", pytrace=False)
+        pytest.skip(reason)
+    return Provider(**kwargs).start()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
