@@ -19,8 +19,8 @@ _DEFAULT_BODY = {
     "gemeente": "gemeenteraad", "provincie": "Provinciale Staten",
     "waterschap": "algemeen bestuur", "kabinetsformatie": "Tweede Kamer",
 }
-# Dutch names of the representative bodies and the articles stay as they are (legal terms).
-_NEVENFUNCTIE_BASIS = {
+# The article that makes secondary positions public; in English it keeps the Dutch name of the act.
+NEVENFUNCTIE_BASIS_LABELS = {
     "gemeente": "artikel 41b Gemeentewet",
     "provincie": "artikel 40b Provinciewet",
     "waterschap": "artikel 44g Waterschapswet",
@@ -81,9 +81,9 @@ def _render(data: ReportData) -> bytes:
         story.append(Paragraph(_("Er zijn geen openbaar te vermelden maatregelen."), S.BODY))
 
     story += table_heading(_("Openbare nevenfuncties"), S.H2)
-    basis = _NEVENFUNCTIE_BASIS.get(data.organisation_kind)
+    basis = NEVENFUNCTIE_BASIS_LABELS.get(data.organisation_kind)
     if basis:
-        story.append(Paragraph(_("Nevenfuncties die op grond van %(basis)s openbaar worden gemaakt.", basis=basis),
+        story.append(Paragraph(_("Nevenfuncties die op grond van %(basis)s openbaar worden gemaakt.", basis=_(basis)),
                                S.MUTED_SMALL))
         story.append(Spacer(1, 3))
     if data.public_nevenfuncties:

@@ -211,9 +211,7 @@ def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item:
             ctx = item_contexts.get((repeat.id, index))
             if ctx is None:
                 ctx = item_contexts[(repeat.id, index)] = _item_context(base_ctx, item, index, repeat, lang)
-    theme = qn._themes.get(risk.theme)
-    explanation, ask = risk.localized_explanation(lang), risk.localized_ask(lang)
-    used = _used_names(explanation, ask)
+    theme_title, explanation, ask, used, question_ids = _static(qn, risk, lang)
     if index is not None:
         anchor = f"{risk.for_each}:{index}"
     else:
@@ -221,14 +219,34 @@ def _finding(qn: Questionnaire, risk: Risk, answers: dict, base_ctx: dict, item:
     return Finding(
         anchor=anchor, rules=(risk.id,),
         key=risk.id if index is None else f"{risk.id}:{index}",
-        risk_id=risk.id, theme=risk.theme, theme_title=theme.localized_title(lang) if theme else risk.theme,
+        risk_id=risk.id, theme=risk.theme, theme_title=theme_title,
         level=risk.level, explanation=fill_placeholders(explanation, ctx, lang=lang), legal=risk.legal,
         measures=risk.measures, ask=fill_placeholders(ask, ctx, lang=lang) if ask else None,
-        question_ids=(risk.for_each,) if risk.for_each else risk.when.refs,
+        question_ids=question_ids,
         item_index=index, answers=_trigger_answers(qn, risk, answers, item, repeat, lang,
                                                    ctx if repeat is not None and item is not None else None),
         context=_context(ctx, used, repeat),
     )
+
+
+_STATIC: dict[tuple[int, str | None], tuple] = {}
+
+
+def _static(qn: Questionnaire, risk: Risk, lang: str | None) -> tuple:
+    """What a rule's findings share, worked out once per rule and language: theme title, the explanation and
+    ask templates, the placeholder names they use, the question ids (the entry holds ``risk``, so its id
+    stays its own)."""
+    hit = _STATIC.get((id(risk), lang))
+    if hit is not None and hit[0] is risk and hit[1] is qn._themes.get(risk.theme):
+        return hit[2]
+    theme = qn._themes.get(risk.theme)
+    explanation, ask = risk.localized_explanation(lang), risk.localized_ask(lang)
+    value = (theme.localized_title(lang) if theme else risk.theme, explanation, ask, _used_names(explanation, ask),
+             (risk.for_each,) if risk.for_each else risk.when.refs)
+    if len(_STATIC) > 8192:
+        _STATIC.clear()
+    _STATIC[(id(risk), lang)] = (risk, theme, value)
+    return value
 
 
 def _context(ctx: dict, used: frozenset, repeat: Question | None) -> tuple[tuple[str, str], ...]:

@@ -106,7 +106,8 @@ class OrgProfile:
 AMBT = {"gemeente": "wethouder", "provincie": "gedeputeerde", "waterschap": "lid van het dagelijks bestuur",
         "kabinetsformatie": "bewindspersoon"}
 ONVERENIGBAAR = {
-    "gemeente": "Gemeentewet art. 36b lid 1 onder k (ambtenaar van of ondergeschikt aan het gemeentebestuur)",
+    "gemeente": "Gemeentewet art. 36b lid 1 (ambtenaar door of vanwege het gemeentebestuur aangesteld of daaraan "
+                "ondergeschikt; de letter in lid 1 is te verifiëren)",
     "provincie": "Provinciewet art. 35c lid 1 (ambtenaar van of ondergeschikt aan het provinciebestuur)",
     "waterschap": "Waterschapswet art. 31 jo. art. 40 (ambtenaar van het waterschap; artikelnummers te verifiëren)",
     "kabinetsformatie": "Handboek voor bewindspersonen (blauwe boek): andere betrekkingen neerleggen "
@@ -124,7 +125,7 @@ VERBODEN = {
 VERBODEN_NOTE = ("discutabel bij diensten: art. 15 lid 1 noemt het aannemen van werk en het leveren of verhuren van "
                  "roerende zaken; andere dienstverlening valt er niet letterlijk onder (dan Awb art. 2:4)")
 NEVENFUNCTIES = {
-    "gemeente": "Gemeentewet art. 41b", "provincie": "Provinciewet art. 40b",
+    "gemeente": "Gemeentewet art. 41b", "provincie": "Provinciewet art. 40b (te verifiëren)",
     "waterschap": "Waterschapswet (nevenfuncties; artikel te verifiëren)",
     "kabinetsformatie": "Handboek voor bewindspersonen (blauwe boek)",
 }

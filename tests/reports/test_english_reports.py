@@ -122,6 +122,10 @@ def test_raad_summary_in_english_on_request(app, make_dossier):
     text = _text(english.content)
     assert "Summary for the municipal council" in text and "Agreed measures" in text
     assert not DUTCH.findall(_without_user_data(text)), DUTCH.findall(_without_user_data(text))
+    assert "Article 41b of the Municipalities Act (Gemeentewet)" in text
+    out = os.environ.get("INTEGRITY_TOOL_PDF_OUT")  # to look at it: pdftoppm -png
+    if out:
+        Path(out, "samenvatting-en-op-verzoek.pdf").write_bytes(english.content)
     # asked again (a double click, or the griffier): the same document, no second one
     assert c.post(f"/beoordeling/dossier/{pid}/samenvatting-engels").status_code == 302
     assert reports.reports_of(world.dossier)["samenvatting-en"].id == english.id

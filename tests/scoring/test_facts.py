@@ -297,7 +297,7 @@ def test_contradiction_is_shown_with_a_question_for_the_gesprek():
                "feit_werkgever_organisatie")[0]
     assert ja.contradictions == ()
     assert set(ja.rules) == {"feit_werkgever_organisatie", "onverenigbare_functie"}
-    assert "Gemeentewet art. 36b lid 1 onder k" in ja.legal and "Gemeentewet art. 36b" in ja.legal_bases[-1]
+    assert "Gemeentewet art. 36b lid 1 (ambtenaar door of vanwege het gemeentebestuur" in ja.legal and "Gemeentewet art. 36b" in ja.legal_bases[-1]
 
 
 def test_property_contradiction_names_the_place():

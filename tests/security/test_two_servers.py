@@ -5,8 +5,8 @@ The organisation's administrator uploads and activates a questionnaire of its ow
 on A uses it; activation and the questionnaire on both (round robin: a form served by one node is
 posted to the other); the review round robin; sign-off and downloads on B; on A the CA, the public
 verification page, `verify-pdf`, the appointment and the public register. Meanwhile nothing may be written
-under either instance folder (node B's stays empty: it never ran `init`), mail goes through SMTP, and the
-audit chain stays intact. Runs on PostgreSQL when DATABASE_URL is set (CI's PostgreSQL stage) and on a
+under either instance folder (node B's stays empty: it never ran `init`), mail goes through SMTP, the
+audit chain stays intact, and failed log-ins on A and B count together. Runs on PostgreSQL when DATABASE_URL is set (CI's PostgreSQL stage) and on a
 shared SQLite file otherwise.
 """
 from __future__ import annotations
@@ -38,14 +38,22 @@ OWN_TITLE = "Eigen vragenlijst Gemeente Tweeserver"
 
 
 def _redis_url() -> str | None:
-    """The configured Redis, else a local one (database 11), else none (throttling then uses the database)."""
+    """The configured Redis, else a local one (database 11, emptied first: this test's own), else none
+    (throttling then uses the database)."""
     if os.environ.get("REDIS_URL"):
         return os.environ["REDIS_URL"]
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return "redis://127.0.0.1:6379/11"
+            pass
     except OSError:
         return None
+    import redis
+
+    url = "redis://127.0.0.1:6379/11"
+    client = redis.Redis.from_url(url)
+    client.flushdb()  # counters of an earlier run (the public verification page allows a few per minute)
+    client.close()
+    return url
 
 
 def _node_env(instance: Path, shared: dict) -> dict[str, str]:
@@ -256,6 +264,20 @@ def test_whole_dossier_across_two_servers(cluster):
     assert sink.to(reviewer_facts["email"]) and sink.to(griffier_facts["email"])
     chain = _cli(nodes["B"][1], "audit", "verify")
     assert chain.returncode == 0, chain.stdout + chain.stderr
+
+    # --- failed log-ins count on both nodes together (Redis, or the database without it)
+    proxy.route = "rr"
+    intruder = Client(proxy.base)
+    page = intruder.get("/inloggen").text
+    served = []
+    for _ in range(5):  # the limit per account per minute, alternately on A and B
+        r = intruder.post("/inloggen", {"email": facts["admin"]["email"], "password": "fout wachtwoord"},
+                          html=page, expect=200)
+        served.append(r.headers["X-Backend"])
+    assert set(served) == {"A", "B"}, served
+    r = intruder.post("/inloggen", {"email": facts["admin"]["email"], "password": PASSWORD}, html=page, expect=429)
+    assert "Te veel mislukte pogingen" in r.text
+    intruder.close()
     for c in (griffier, candidate, reviewer, public):
         c.close()
 
