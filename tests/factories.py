@@ -178,10 +178,11 @@ def complete_answers(qn: Questionnaire, given: dict) -> dict:
 def save_answers(dossier: Dossier, answers: dict) -> Dossier:
     """The candidate saves every section, in order, with these answers (``answers.save_section``)."""
     qn = answers_service.candidate_questionnaire(dossier)
-    candidate = dossier.candidate
+    candidate, version = dossier.candidate, dossier.version
     for section in qn.sections:
         values = {q.id: answers[q.id] for q in section.questions if q.id in answers}
-        answers_service.save_section(candidate, dossier, section.id, values, dossier.version, questionnaire=qn)
+        version = answers_service.save_section(candidate, dossier, section.id, values, version,
+                                               questionnaire=qn).version
     return dossier
 
 

@@ -1,17 +1,13 @@
 """A candidate sees who else viewed or downloaded their dossier."""
 from integrity_tool import audit
 from integrity_tool.models import db
-from integrity_tool.services import runtime
-from integrity_tool.services.dossiers import create_dossier
 from tests.conftest import login
 
 
-def test_candidate_sees_who_viewed(client, make_org, make_user):
-    org = make_org()
-    candidate = make_user("candidate", org)
+def test_candidate_sees_who_viewed(client, org, make_user, make_dossier):
     reviewer = make_user("reviewer", org, name="Bea Burgemeester")
-    dossier = create_dossier(org, candidate, reviewer, runtime.catalog().for_kind("gemeente")[0].id,
-                             function_title="Wethouder")
+    dossier = make_dossier(reviewer=reviewer)
+    candidate = dossier.candidate
     audit.record("dossier.bekeken", actor=reviewer, dossier=dossier)
     audit.record("dossier.bekeken", actor=candidate, dossier=dossier)  # own views are not listed
     audit.record("antwoorden.opgeslagen", actor=candidate, dossier=dossier)
@@ -26,7 +22,7 @@ def test_candidate_sees_who_viewed(client, make_org, make_user):
     assert c2.get(f"/kandidaat/dossier/{dossier.public_id}/inzage").status_code == 404
 
 
-def test_views_grouped_per_person_per_day_and_exports_listed(client, make_org, make_user):
+def test_views_grouped_per_person_per_day_and_exports_listed(client, org, make_user, make_dossier):
     """Issue 19: a long review is one line per person per day, and the griffier's XLSX, CSV and ZIP
     exports that held the candidate's dossier are listed; exports without it are not."""
     from datetime import date
@@ -34,12 +30,10 @@ def test_views_grouped_per_person_per_day_and_exports_listed(client, make_org, m
     from integrity_tool.models import Report
     from integrity_tool.services import exports, overview, rounds
 
-    org = make_org()
-    candidate = make_user("candidate", org)
     reviewer = make_user("reviewer", org, name="Bea Burgemeester")
     griffier = make_user("griffier", org, name="Gijs Griffier")
-    qid = runtime.catalog().for_kind("gemeente")[0].id
-    dossier = create_dossier(org, candidate, reviewer, qid, function_title="Wethouder")
+    dossier = make_dossier(reviewer=reviewer)
+    candidate = dossier.candidate
     for _ in range(18):
         audit.record("dossier.bekeken", actor=reviewer, dossier=dossier)
     audit.record("rapport.gedownload", actor=reviewer, dossier=dossier)

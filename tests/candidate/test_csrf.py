@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import text
-
 from integrity_tool.models import Dossier, db
 from tests.conftest import TEST_PASSWORD, totp_now
+from tests.factories import fresh_code
 
 from .helpers import version_of
 
@@ -24,8 +23,7 @@ def csrf_client(make_app, make_dossier):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     client.environ_base["HTTP_REFERER"] = "https://localhost/"  # browsers send it (Referrer-Policy: same-origin)
-    db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"), {"id": candidate.id})
-    db.session.commit()
+    fresh_code(candidate)  # the TOTP step is unused again
     page = client.get("/inloggen").get_data(as_text=True)
     r = client.post("/inloggen", data={"email": candidate.email, "password": TEST_PASSWORD, "csrf_token": _token(page)})
     assert r.status_code == 302, r.get_data(as_text=True)[-3000:]

@@ -2,25 +2,20 @@
 
 from integrity_tool.models import db
 from integrity_tool.services import scoping
-from integrity_tool.services.dossiers import create_dossier
 from integrity_tool.services.errors import NotFound
 import pytest
 
 
 @pytest.fixture
-def two_orgs(make_org, make_user, app_ctx):
-    from integrity_tool.services import runtime
-
+def two_orgs(make_org, make_user, make_dossier, app_ctx):
     result = {}
     for key in ("a", "b"):
         org = make_org(f"Gemeente {key.upper()}")
-        candidate = make_user("candidate", org)
         other_candidate = make_user("candidate", org)
         reviewer = make_user("reviewer", org)
-        qid = runtime.catalog().for_kind("gemeente")[0].id
-        dossier = create_dossier(org, candidate, reviewer, qid, function_title="Wethouder")
-        db.session.commit()
-        result[key] = dict(org=org, candidate=candidate, other=other_candidate, reviewer=reviewer, dossier=dossier)
+        dossier = make_dossier(org=org, reviewer=reviewer)
+        result[key] = dict(org=org, candidate=dossier.candidate, other=other_candidate, reviewer=reviewer,
+                           dossier=dossier)
     return result
 
 

@@ -2,8 +2,7 @@
 import pytest
 
 from integrity_tool.models import DossierStatus, db
-from integrity_tool.services import runtime, workflow
-from integrity_tool.services.dossiers import create_dossier
+from integrity_tool.services import workflow
 from integrity_tool.services.errors import StateError
 
 ALL = list(DossierStatus)
@@ -12,12 +11,8 @@ CASES = [(action, status, status in sources)
 
 
 @pytest.fixture
-def dossier(make_org, make_user):
-    org = make_org()
-    d = create_dossier(org, make_user("candidate", org), make_user("reviewer", org),
-                       runtime.catalog().for_kind("gemeente")[0].id, function_title="Wethouder")
-    db.session.commit()
-    return d
+def dossier(make_dossier):
+    return make_dossier()  # a concept; each case below puts it in the status under test directly
 
 
 @pytest.mark.parametrize("action,status,legal", CASES, ids=[f"{a}-{s.value}" for a, s, _ in CASES])

@@ -40,8 +40,8 @@ def test_safe_next_only_returns_clean_local_paths(target):
         assert not urlsplit(result).netloc
 
 
-def test_language_switch_next_never_500(app, make_org, make_user):
-    world = build_world(make_org, make_user, DossierStatus.concept)
+def test_language_switch_next_never_500(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, DossierStatus.concept)
     client = logged_in_client(app, world.actors["candidate"])
 
     @FUZZ
@@ -82,8 +82,8 @@ def test_bounded_int_is_in_range_or_none(value):
     assert result is None or (isinstance(result, int) and 0 <= result <= 2**31 - 1)
 
 
-def test_hidden_version_and_item_number_never_500(app, make_org, make_user):
-    world = build_world(make_org, make_user, DossierStatus.concept)
+def test_hidden_version_and_item_number_never_500(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, DossierStatus.concept)
     d = world.dossiers["own"]
     client = logged_in_client(app, world.actors["candidate"])
     base = f"/kandidaat/dossier/{d.public_id}/onderdeel"

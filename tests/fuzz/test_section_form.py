@@ -30,8 +30,8 @@ def _dossier(d) -> Dossier:
     return db.session.get(Dossier, d.id)
 
 
-def test_section_forms_never_500(app, make_org, make_user):
-    world = build_world(make_org, make_user, DossierStatus.concept)
+def test_section_forms_never_500(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, DossierStatus.concept)
     d = world.dossiers["own"]
     client = logged_in_client(app, world.actors["candidate"])
     questionnaire = runtime.catalog().get(d.questionnaire_id, d.questionnaire_version)
@@ -61,8 +61,8 @@ def test_section_forms_never_500(app, make_org, make_user):
     run()
 
 
-def test_huge_body_is_refused_cleanly(app, make_org, make_user):
-    world = build_world(make_org, make_user, DossierStatus.concept)
+def test_huge_body_is_refused_cleanly(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, DossierStatus.concept)
     d = world.dossiers["own"]
     client = logged_in_client(app, world.actors["candidate"])
     response = client.post(f"/kandidaat/dossier/{d.public_id}/onderdeel/hoofdfunctie",

@@ -392,12 +392,12 @@ def _post_data(entry: E, world: World, target: str) -> dict:
 
 
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_matrix(app, make_org, make_user, endpoint):
+def test_matrix(app, make_org, make_user, make_dossier, endpoint):
     rules = [(rule, method) for rule, method in _rules(app) if rule.endpoint == endpoint]
     if not rules:
         pytest.skip(f"{endpoint} not (yet) registered; test_every_route_has_an_entry reports stale entries")
     entry = MATRIX[endpoint]
-    world = build_world(make_org, make_user, entry.state)
+    world = build_world(make_dossier, make_org, make_user, entry.state)
     clients = {"anonymous": app.test_client()}
     for role in ROLES[1:]:
         clients[role] = logged_in_client(app, world.actors[role])
@@ -441,8 +441,8 @@ def test_matrix(app, make_org, make_user, endpoint):
     assert not failures, f"{endpoint}:\n  " + "\n  ".join(failures)
 
 
-def test_refusals_are_audited(app, make_org, make_user):
-    world = build_world(make_org, make_user, S.in_behandeling)
+def test_refusals_are_audited(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, S.in_behandeling)
     client = logged_in_client(app, world.actors["candidate"])
     assert client.get(f"/beoordeling/dossier/{world.dossier('own')}").status_code == 404
     from integrity_tool.models import AuditEvent
@@ -463,7 +463,7 @@ def _texts(response) -> str:
     return data.decode("utf-8", "replace")
 
 
-def test_questionnaire_of_one_organisation_is_invisible_to_another(app, make_org, make_user):
+def test_questionnaire_of_one_organisation_is_invisible_to_another(app, make_org, make_user, make_dossier):
     """Issue 15: a questionnaire uploaded by organisation A appears on no page, in no export and in no
     CLI listing of organisation B (nor for the platform administrator); A's own people do see it."""
     import re
@@ -471,7 +471,7 @@ def test_questionnaire_of_one_organisation_is_invisible_to_another(app, make_org
     from integrity_tool.services import org_questionnaires
     from tests.griffie.test_org_questionnaires import example_yaml
 
-    world = build_world(make_org, make_user, S.afgerond)
+    world = build_world(make_dossier, make_org, make_user, S.afgerond)
     text = re.sub(r"^title: .*$", "title: Geheime vragenlijst van A", example_yaml(), count=1, flags=re.M)
     row, _created = org_questionnaires.upload(world.actors["admin"], text.replace(
         "id: voorbeeld-wethouder", "id: geheim-van-a").encode(), "geheim.yaml")

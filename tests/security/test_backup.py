@@ -13,21 +13,21 @@ from integrity_tool.models import DeletedReport, Dossier, Organisation, Report, 
 from integrity_tool.pdf import render_summary
 from integrity_tool.pdf.sample import sample_report_data
 from integrity_tool.services import backup, orgsetup, runtime
-from integrity_tool.services.dossiers import create_dossier
+from tests.factories import save_answers
 
 
-def _populate(make_org, make_user):
+def _populate(make_org, make_dossier):
     org = make_org("Gemeente Backup")
-    candidate = make_user("candidate", org, name="Anna Antwoord")
-    reviewer = make_user("reviewer", org)
-    d = create_dossier(org, candidate, reviewer, "kandidaat-wethouder", function_title="Wethouder")
-    d.answers = {"hoofdfunctie_werkgever": "Bakkerij Zoet & Co"}
+    d = make_dossier(org=org, name="Anna Antwoord")
+    save_answers(d, {"werkgever": "Bakkerij Zoet & Co"})
+    candidate = d.candidate
+    # Signed material, a term record (encrypted kept answers) and a deleted report's tombstone, made here
+    # directly: the round trip checks these tables byte for byte.
     pki = orgsetup.ensure_org_keys(org)
     signed = signing.sign_pdf(render_summary(sample_report_data()), pki.p12, pki.passphrase,
                               signer_name="Burgemeester", reason="Test", location="Test")
     db.session.add(Report(dossier_id=d.id, kind="samenvatting", document_number="RI-TEST-1-S",
                           sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), content=signed))
-    # Issue 19: the term record (encrypted kept answers) and a deleted report's tombstone.
     term = Term(organisation_id=org.id, candidate_id=candidate.id, dossier_id=d.id, signed_dossier_id=d.id,
                 questionnaire_id="kandidaat-wethouder", questionnaire_version="1",
                 signed_answers={"werkgever": "Bakkerij Zoet & Co"}, function_title="Wethouder",
@@ -45,8 +45,8 @@ def _populate(make_org, make_user):
     return org, d, signed
 
 
-def test_backup_restore_round_trip(app_ctx, make_org, make_user, tmp_path):
-    org, dossier, signed = _populate(make_org, make_user)
+def test_backup_restore_round_trip(app_ctx, make_org, make_dossier, tmp_path):
+    org, dossier, signed = _populate(make_org, make_dossier)
     public_id = dossier.public_id
     # Issue 15: an organisation's own questionnaire (a database table) travels with the backup.
     from integrity_tool.services import org_questionnaires
@@ -73,7 +73,7 @@ def test_backup_restore_round_trip(app_ctx, make_org, make_user, tmp_path):
         org2 = db.session.scalar(select(Organisation).where(Organisation.name == "Gemeente Backup"))
         assert org2 is not None
         d2 = db.session.scalar(select(Dossier).where(Dossier.public_id == public_id))
-        assert d2.answers == {"hoofdfunctie_werkgever": "Bakkerij Zoet & Co"}
+        assert d2.answers == {"werkgever": "Bakkerij Zoet & Co"}
         assert db.session.scalar(select(User).where(User.name == "Anna Antwoord")) is not None
         from integrity_tool.models import OrgQuestionnaire
         restored_q = db.session.scalars(select(OrgQuestionnaire)).one()
@@ -102,8 +102,8 @@ def test_backup_restore_round_trip(app_ctx, make_org, make_user, tmp_path):
     assert again.returncode == 1 and "niet leeg" in again.stderr
 
 
-def test_wrong_key_is_refused(app_ctx, make_org, make_user, tmp_path):
-    _populate(make_org, make_user)
+def test_wrong_key_is_refused(app_ctx, make_org, make_dossier, tmp_path):
+    _populate(make_org, make_dossier)
     archive = tmp_path / "backup.bin"
     backup.create_backup(archive)
     wrong = tmp_path / "wrong.key"

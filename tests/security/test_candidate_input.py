@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from integrity_tool.models import Dossier, DossierStatus, Submission, db
+from integrity_tool.models import Dossier, DossierStatus, db
 from integrity_tool.services import runtime
+from tests.factories import advance
 from tests.security.world import build_world, logged_in_client
 
 XSS = "<script>alert('x')</script>"
@@ -26,8 +27,8 @@ def _section_post(version: int, **values) -> dict:
 
 
 @pytest.fixture
-def world(make_org, make_user):
-    return build_world(make_org, make_user, DossierStatus.concept)
+def world(make_org, make_user, make_dossier):
+    return build_world(make_dossier, make_org, make_user, DossierStatus.concept)
 
 
 def _url(world, section="hoofdfunctie"):
@@ -118,12 +119,7 @@ def test_payload_renders_escaped_for_candidate_and_reviewer(app, world, payload)
             assert "functie 49 einde" not in html
     # The reviewer sees the same text escaped once the dossier is submitted.
     fresh = _fresh(d)
-    q = runtime.catalog().get(fresh.questionnaire_id, fresh.questionnaire_version)
-    db.session.add(Submission(dossier_id=fresh.id, number=2, questionnaire_id=fresh.questionnaire_id,
-                              questionnaire_version=fresh.questionnaire_version, questionnaire_hash=q.content_hash,
-                              payload={"answers": dict(fresh.answers)}, declaration_name="Naam"))
-    fresh.status = DossierStatus.in_behandeling
-    db.session.commit()
+    advance(fresh, "in_behandeling", answers=dict(fresh.answers))  # submitted as typed, the review started
     rev = logged_in_client(app, world.actors["reviewer"])
     r = rev.get(f"/beoordeling/dossier/{d.public_id}")
     assert r.status_code == 200, r.status_code

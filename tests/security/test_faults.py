@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pyotp
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from integrity_tool.models import AuditEvent, Dossier, DossierStatus, Report, Submission, db
 from integrity_tool import render_pool
+from integrity_tool.services import signoff
+from tests.factories import example_answers, fresh_code, save_answers
 from tests.security.server_utils import Browser, Gunicorn, instance_env, setup_instance
 from tests.security.world import build_world, logged_in_client
 
@@ -70,8 +72,8 @@ SECTION_POST = {"werkgever": "Nieuwe werkgever", "functie": "Directeur", "werkge
 # --- database unavailable during a save ---------------------------------------------------------
 
 @pytest.mark.parametrize("fail_on", ["audit", "dossier-update", "everything"])
-def test_database_down_during_section_save(app, make_org, make_user, fail_on):
-    world = build_world(make_org, make_user, S.concept)
+def test_database_down_during_section_save(app, make_org, make_user, make_dossier, fail_on):
+    world = build_world(make_dossier, make_org, make_user, S.concept)
     d = world.dossiers["own"]
     client = logged_in_client(app, world.actors["candidate"])
     url = f"/kandidaat/dossier/{d.public_id}/onderdeel/hoofdfunctie"
@@ -97,8 +99,8 @@ def test_database_down_during_section_save(app, make_org, make_user, fail_on):
     assert json.loads(_state(d.id)[2])["werkgever"] == "Nieuwe werkgever"
 
 
-def test_database_down_on_a_page_view(app, make_org, make_user):
-    world = build_world(make_org, make_user, S.in_behandeling)
+def test_database_down_on_a_page_view(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, S.in_behandeling)
     client = logged_in_client(app, world.actors["reviewer"])
     url = f"/beoordeling/dossier/{world.dossier('own')}"
     with database_fails(lambda s: True):
@@ -107,16 +109,13 @@ def test_database_down_on_a_page_view(app, make_org, make_user):
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_database_down_during_submit(app, make_org, make_user, monkeypatch):
+def test_database_down_during_submit(app, make_org, make_user, make_dossier, monkeypatch):
     """Submit = status UPDATE + Submission INSERT + audit: a failure on the snapshot leaves nothing."""
-    world = build_world(make_org, make_user, S.concept)
+    world = build_world(make_dossier, make_org, make_user, S.concept)
     d = world.dossiers["own"]
-    from integrity_tool.services import answers as answers_service
     from integrity_tool.services import submission
 
-    monkeypatch.setattr(answers_service, "incomplete_sections", lambda *a, **k: [])
-    db.session.execute(text("DELETE FROM submission WHERE dossier_id = :id"), {"id": d.id})
-    db.session.commit()
+    save_answers(d, example_answers())  # complete: only the fault stands in the way
     before = _state(d.id)
     client = logged_in_client(app, world.actors["candidate"])
     url, name = f"/kandidaat/dossier/{d.public_id}/indienen", world.actors["candidate"].name
@@ -132,21 +131,14 @@ def test_database_down_during_submit(app, make_org, make_user, monkeypatch):
 
 def _ready_for_signoff(world):
     d = world.dossiers["own"]
-    db.session.execute(text("DELETE FROM report WHERE dossier_id = :id"), {"id": d.id})
-    fresh = db.session.get(Dossier, d.id)
-    fresh.outcome = "geen_bijzonderheden"
-    fresh.conclusion = "Geen bijzonderheden gevonden."
-    fresh.status = S.in_behandeling
-    fresh.signed_off_at = None
-    db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"),
-                       {"id": world.actors["reviewer"].id})
-    db.session.commit()
-    return fresh
+    signoff.save_conclusion(world.actors["reviewer"], d, "geen_bijzonderheden", "Geen bijzonderheden gevonden.")
+    fresh_code(world.actors["reviewer"])  # the reviewer's code of this time step is still unused
+    return db.session.get(Dossier, d.id)
 
 
 @pytest.mark.parametrize("fault", ["enospc-signing", "disk-full-insert"])
-def test_disk_full_during_signoff_leaves_nothing(app, make_org, make_user, monkeypatch, fault):
-    world = build_world(make_org, make_user, S.in_behandeling)
+def test_disk_full_during_signoff_leaves_nothing(app, make_org, make_user, make_dossier, monkeypatch, fault):
+    world = build_world(make_dossier, make_org, make_user, S.in_behandeling)
     d = _ready_for_signoff(world)
     before = _state(d.id)
     assert before[5] == 0
@@ -183,8 +175,7 @@ def test_disk_full_during_signoff_leaves_nothing(app, make_org, make_user, monke
     assert not list(instance.rglob("*.pdf"))
     # Control: without the fault the same sign-off goes through (so the test above was not vacuous).
     monkeypatch.setattr(render_pool, "render_and_sign", original)
-    db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"), {"id": reviewer.id})
-    db.session.commit()
+    fresh_code(reviewer)  # the TOTP step is unused again
     response = client.post(url, data={"code": pyotp.TOTP(reviewer.totp_secret).now(), "version": str(after[1])})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     final = _state(d.id)

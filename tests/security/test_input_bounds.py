@@ -19,8 +19,8 @@ HEADER_INJECTION = "/ok\r\nSet-Cookie: x=1"
 
 
 @pytest.fixture
-def world(make_org, make_user):
-    return build_world(make_org, make_user, DossierStatus.concept)
+def world(make_org, make_user, make_dossier):
+    return build_world(make_dossier, make_org, make_user, DossierStatus.concept)
 
 
 def _fresh(dossier) -> Dossier:
@@ -103,8 +103,8 @@ def test_huge_version_on_item_remove_and_item_number(app, world):
     assert _fresh(d).version == d.version
 
 
-def test_signoff_version_out_of_range_is_refused_with_a_message(app, make_org, make_user):
-    world = build_world(make_org, make_user, DossierStatus.in_behandeling)
+def test_signoff_version_out_of_range_is_refused_with_a_message(app, make_org, make_user, make_dossier):
+    world = build_world(make_dossier, make_org, make_user, DossierStatus.in_behandeling)
     client = logged_in_client(app, world.actors["reviewer"])
     response = client.post(f"/beoordeling/dossier/{world.dossier('own')}/ondertekenen",
                            data={"version": "9" * 40, "code": "123456"})

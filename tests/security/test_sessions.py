@@ -10,10 +10,11 @@ from datetime import timedelta
 import pyotp
 import pytest
 from freezegun import freeze_time
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from integrity_tool.models import AuditEvent, User, UserSession, db, utcnow
 from tests.conftest import TEST_PASSWORD, login, totp_now
+from tests.factories import fresh_code
 
 
 def _cookie(client):
@@ -85,8 +86,7 @@ def test_sid_of_other_user_is_refused(app, client, make_user):
 
 def test_reused_totp_code_is_refused_even_in_the_same_step(app, make_user):
     user = make_user("candidate")
-    db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"), {"id": user.id})
-    db.session.commit()
+    fresh_code(user)  # the TOTP step is unused again
     code = totp_now(user)
     first, second = app.test_client(), app.test_client()
     for c in (first, second):
@@ -113,8 +113,7 @@ def test_reused_totp_code_is_refused_even_in_the_same_step(app, make_user):
 
 def test_totp_from_90_seconds_ago_is_refused(client, make_user):
     user = make_user("reviewer")
-    db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"), {"id": user.id})
-    db.session.commit()
+    fresh_code(user)  # the TOTP step is unused again
     import time
 
     client.post("/inloggen", data={"email": user.email, "password": TEST_PASSWORD})
@@ -235,8 +234,7 @@ def test_production_cookie_flags(make_app, make_user):
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
     assert app.config["REMEMBER_COOKIE_DURATION"].total_seconds() == 0
     user = make_user("reviewer")
-    db.session.execute(text("UPDATE user_account SET totp_last_step = 0 WHERE id = :id"), {"id": user.id})
-    db.session.commit()
+    fresh_code(user)  # the TOTP step is unused again
     c = app.test_client()
     base = "https://localhost"
     r = c.post("/inloggen", data={"email": user.email, "password": TEST_PASSWORD}, base_url=base)

@@ -1,20 +1,19 @@
 """A two-organisation world for security tests: actors, dossiers, rounds, measures, reports.
 
-Organisation A ("own"): candidate A1, a second candidate A2, reviewer A (assigned to both dossiers),
-griffier A, admin A. Organisation B ("foreign"): a candidate and a reviewer.
-Dossiers: "own" (A1), "other" (A2, same organisation), "foreign" (B).
+Organisation A ("own", the ``org`` fixture): candidate A1, a second candidate A2, reviewer A (assigned
+to both dossiers), griffier A, admin A. Organisation B ("foreign"): a candidate, a reviewer, a griffier.
+Dossiers: "own" (A1), "other" (A2, same organisation), "foreign" (B), all built by ``make_dossier``.
 """
 from __future__ import annotations
 
-import hashlib
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import update
-
-from integrity_tool.models import ClarificationRequest, Dossier, DossierStatus, MeasureAgreement, Report, Round, Submission, db, utcnow
-from integrity_tool.services import dossiers as dossier_service
-from integrity_tool.services import runtime, users
+from integrity_tool.models import DossierStatus, db
+from integrity_tool.services import measures as measure_service
+from integrity_tool.services import reports as reports_service
+from integrity_tool.services import rounds as round_service
+from integrity_tool.services import snapshot, users
 
 S = DossierStatus
 
@@ -34,74 +33,40 @@ class World:
         return self.dossiers[target].public_id
 
 
-def _set_state(dossier_ids: list[int], state: DossierStatus) -> None:
-    values = {"status": state}
-    if state in (S.ingediend, S.in_behandeling, S.maatregelen_voorgesteld, S.afgerond, S.terug_naar_kandidaat):
-        values["submitted_at"] = utcnow()
-    if state == S.afgerond:
-        values.update(signed_off_at=utcnow(), outcome="geen_bijzonderheden")
-    db.session.execute(update(Dossier).where(Dossier.id.in_(dossier_ids)).values(**values))
-
-
-def build_world(make_org, make_user, state: DossierStatus) -> World:
-    org_a, org_b = make_org("Gemeente Eigen"), make_org("Gemeente Vreemd")
-    actors = {
-        "candidate": make_user("candidate", org_a, mfa=True),
-        "reviewer": make_user("reviewer", org_a),
-        "griffier": make_user("griffier", org_a),
-        "admin": make_user("admin", org_a),
-        "platform": make_user("platform"),
-    }
-    cand2 = make_user("candidate", org_a)
-    cand_b = make_user("candidate", org_b)
-    rev_b = make_user("reviewer", org_b)
+def build_world(make_dossier, make_org, make_user, state: DossierStatus) -> World:
+    """Every dossier in ``state``, reached through the services (``make_dossier``): a measure exists from
+    in_behandeling on, a clarification request in terug_naar_kandidaat, both signed reports in afgerond."""
+    org_a, org_b = make_dossier.org, make_org("Gemeente Vreemd")
+    griffier, reviewer = make_dossier.griffier_of(org_a), make_dossier.reviewer_of(org_a)
     invited = users.new_user(org_a, "uitgenodigd@example.nl", "Nog Niet Actief", "candidate")
     tokens = {"own": users.issue_invitation(invited)}
-    qid = next(q.id for q in runtime.catalog().for_kind("gemeente"))
+    db.session.commit()
+    rounds = {"own": round_service.create_round(griffier, "Ronde own", None),
+              "foreign": round_service.create_round(make_dossier.griffier_of(org_b), "Ronde foreign", None)}
     ds = {
-        "own": dossier_service.create_dossier(org_a, actors["candidate"], actors["reviewer"], qid,
-                                              function_title="Wethouder"),
-        "other": dossier_service.create_dossier(org_a, cand2, actors["reviewer"], qid, function_title="Wethouder"),
-        "foreign": dossier_service.create_dossier(org_b, cand_b, rev_b, qid, function_title="Wethouder"),
+        "own": make_dossier(state, reviewer=reviewer, round_id=rounds["own"].id),
+        "other": make_dossier(state, reviewer=reviewer),
+        "foreign": make_dossier(state, org=org_b, round_id=rounds["foreign"].id),
     }
-    db.session.flush()
-    rounds = {}
-    for key, org in (("own", org_a), ("foreign", org_b)):
-        rnd = Round(public_id=f"ronde-{key}-{org.id}", organisation_id=org.id, name=f"Ronde {key}")
-        db.session.add(rnd)
-        rounds[key] = rnd
-    db.session.flush()
-    ds["own"].round_id = rounds["own"].id
-    ds["foreign"].round_id = rounds["foreign"].id
+    actors = {"candidate": ds["own"].candidate, "reviewer": reviewer, "griffier": griffier,
+              "admin": make_user("admin", org_a), "platform": make_user("platform")}
     measures, reports, clarifications = {}, {}, {}
     for key, d in ds.items():
-        c = ClarificationRequest(dossier_id=d.id, question="Kunt u dit toelichten?", author_id=d.reviewer_id,
-                                 created_at=utcnow() + timedelta(seconds=5))  # after the submission
-        db.session.add(c)
-        clarifications[key] = c
-        q = runtime.catalog().get(d.questionnaire_id, d.questionnaire_version)
-        db.session.add(Submission(dossier_id=d.id, number=1, questionnaire_id=d.questionnaire_id,
-                                  questionnaire_version=d.questionnaire_version,
-                                  questionnaire_hash=q.content_hash, payload={"answers": {}},
-                                  declaration_name="Naam", ip="127.0.0.1"))
-        m = MeasureAgreement(dossier_id=d.id, title=f"Maatregel {key}", description="Beschrijving",
-                             owner="candidate", created_by_id=d.reviewer_id)
-        db.session.add(m)
-        measures[key] = m
-        for kind, letter in (("vertrouwelijk", "V"), ("samenvatting", "S")):
-            content = f"%PDF-1.7 test {key} {kind}".encode()
-            r = Report(dossier_id=d.id, kind=kind, document_number=f"RI-2026-{d.id:06d}-{letter}",
-                       sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content)
-            db.session.add(r)
-            reports[(key, kind)] = r
-    db.session.flush()
-    _set_state([d.id for d in ds.values()], state)
+        if state == S.in_behandeling:  # the reviewer drafts one (sent to the candidate from the next state on)
+            measure_service.propose_measure(d.reviewer, d, title=f"Maatregel {key}", description="Beschrijving",
+                                            owner="candidate", due_date=date.today() + timedelta(days=30))
+        found = measure_service.measures_of(d)
+        if found:
+            measures[key] = next(m for m in found if m.owner == "candidate")
+        for c in snapshot.clarifications(d):
+            clarifications[key] = c
+        for report in reports_service.reports_of(d).values():
+            reports[(key, report.kind)] = report
     db.session.commit()
     for d in ds.values():
         db.session.refresh(d)
     return World(orgs={"own": org_a, "foreign": org_b}, actors=actors, dossiers=ds, rounds=rounds,
-                 measures=measures, reports=reports, tokens=tokens,
-                 clarifications=clarifications)
+                 measures=measures, reports=reports, tokens=tokens, clarifications=clarifications)
 
 
 def logged_in_client(app, user):
