@@ -53,7 +53,9 @@ def config_of(org: Organisation | int) -> SsoConfig | None:
     return db.session.get(SsoConfig, org_id)
 
 
-def active_config(org_id: int) -> SsoConfig | None:
+def active_config(org_id: int | None) -> SsoConfig | None:
+    if org_id is None:  # the platform administrator belongs to no organisation
+        return None
     cfg = db.session.get(SsoConfig, org_id)
     return cfg if cfg is not None and cfg.enabled and cfg.issuer and cfg.client_id else None
 
@@ -295,12 +297,13 @@ def bind_session(sid: str, sso_sid: str | None) -> None:
 
 def backchannel_logout(cfg: SsoConfig, sub: str | None, sso_sid: str | None, ip: str | None) -> int:
     """End the sessions the identity provider's log-out token names (by its session id, else by subject)."""
-    query = update(UserSession).where(UserSession.revoked_at.is_(None))
+    # Only sessions of this organisation's staff: one organisation's provider never ends another's sessions.
+    staff = select(User.id).where(User.organisation_id == cfg.organisation_id)
+    query = update(UserSession).where(UserSession.revoked_at.is_(None), UserSession.sso_sid.is_not(None))
     if sso_sid:
-        query = query.where(UserSession.sso_sid == str(sso_sid))
+        query = query.where(UserSession.sso_sid == str(sso_sid), UserSession.user_id.in_(staff))
     elif sub:
-        users = select(User.id).where(User.organisation_id == cfg.organisation_id, User.sso_subject == str(sub))
-        query = query.where(UserSession.user_id.in_(users), UserSession.sso_sid.is_not(None))
+        query = query.where(UserSession.user_id.in_(staff.where(User.sso_subject == str(sub))))
     else:
         return 0
     ended = db.session.execute(query.values(revoked_at=utcnow())).rowcount

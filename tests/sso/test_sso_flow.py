@@ -321,3 +321,20 @@ def test_sign_off_at_the_organisation_needs_the_same_person_and_its_second_facto
     password_login(other, sso_world.reviewer)
     assert "Ondertekenen na inloggen" not in other.get(f"/beoordeling/dossier/{d.public_id}/afronden").get_data(
         as_text=True)
+
+
+def test_backchannel_logout_of_one_organisation_never_ends_anothers_sessions(client, sso_world, make_org, make_user,
+                                                                              backchannel_inbox):
+    _url, inbox = backchannel_inbox
+    inbox.clear()
+    _, browser, _ = sso_login(client, sso_world, f"bram@{DOMAIN}")
+    browser.walk(sso_world.provider.issuer + f"/session/end?client_id={CLIENT_ID}")
+    token = inbox[-1]
+    # Another organisation uses the same provider (same issuer and client): its endpoint ends nothing here.
+    other_org = make_org("Gemeente Elders")
+    other_admin = make_user("admin", other_org)
+    configure(other_admin, other_org, sso_world.provider, allowed_domains="elders.nl")
+    other = client.application.test_client()
+    assert other.post(f"/sso/{other_org.slug}/backchannel-logout", data={"logout_token": token}).status_code == 200
+    assert logged_in_as(client, "/beoordeling/")
+    assert events("sso.uitgelogd_via_idp")[-1].detail["sessies"] == 0
