@@ -244,6 +244,19 @@ class Server:
                  "--password-stdin", input=PASSWORD + "\n")
         return Account(email=email, password=PASSWORD, name=name, role=role, org=org)
 
+    def files(self) -> dict[str, tuple[int, int]]:
+        """Every file under the instance folder, with its size and modification time (to watch for writes)."""
+        return {str(p.relative_to(self.instance)): (p.stat().st_size, p.stat().st_mtime_ns)
+                for p in self.instance.rglob("*") if p.is_file()}
+
+    def written_by_requests(self, before: dict[str, tuple[int, int]]) -> list[str]:
+        """Files under instance/ created or changed since ``before``, except what a single-machine server
+        keeps there by design: its SQLite database (PostgreSQL on several servers), the .eml outbox (the
+        mail default without SMTP) and logs."""
+        by_design = ("outbox/", "integrity_tool.db")
+        return sorted(name for name, stamp in self.files().items()
+                      if before.get(name) != stamp and not name.startswith(by_design) and not name.endswith(".log"))
+
     def outbox(self) -> list[Path]:
         return sorted((self.instance / "outbox").glob("*.eml"), key=lambda p: (p.stat().st_mtime, p.name))
 

@@ -27,6 +27,7 @@ def verify_pdf(data: bytes, roots: list[bytes]):
 def test_whole_journey(new_context, visit, server, authenticator, org, tmp_path):
     # staff of their own, so that this scenario always includes the 2FA set-up on the first log-in
     griffier, reviewer = server.make_user(org, "griffier"), server.make_user(org, "reviewer")
+    instance_before = server.files()  # issue 15: no request writes under instance/ (but the outbox)
     # --- the griffier invites the candidate (2FA set-up on the first log-in)
     griffie_page = new_context().new_page()
     login(griffie_page, visit, griffier, authenticator)
@@ -127,6 +128,10 @@ def test_whole_journey(new_context, visit, server, authenticator, org, tmp_path)
     with cand_page.expect_download() as info:
         cand_page.get_by_role("link", name=re.compile("Vertrouwelijk rapport downloaden")).click()
     assert verify_pdf(Path(info.value.path()).read_bytes(), [ca]).valid
+
+    # --- the whole journey wrote nothing under instance/ but mail in the outbox: signing material,
+    # questionnaires and reports live in the database, so a second server needs no shared folder
+    assert server.written_by_requests(instance_before) == []
 
 
 def change_finding_level(rev, visit) -> None:
