@@ -34,7 +34,8 @@ def validate(paths: tuple[Path, ...], require_en: bool) -> None:
     """Controleer vragenlijsten. Zonder PATH: alle meegeleverde vragenlijsten.
 
     Drukt per bestand 'OK' of de foutregels (bestand:regel: pad: melding) af; exit 1 bij fouten.
-    Met --require-en is elke tekst zonder Engelse vertaling (title_en, label_en, …) een fout.
+    Met --require-en is elke tekst zonder Engelse vertaling (title_en, label_en, …) een fout, en ook
+    elke beschrijvende grondslag (legal) zonder Engelse vorm in questionnaire/legal.py.
     """
     targets = list(paths) or _default_paths()
     failed = False

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from .conditions import Compiler, QInfo, Scope
 from .errors import ErrorCollector, QuestionnaireError
 from .facts import DOMAINS, FACTS, OPTION_SOURCES, PORTFOLIO_UNKNOWN, PROPERTY_USE_DOMAINS
+from .legal import untranslated_legal
 from .model import (Condition, Measure, Option, Question, Questionnaire, Risk, Section, Theme,
                     placeholders)
 from .schema import MeasuresFileSchema, QuestionnaireSchema, pydantic_message
@@ -372,13 +373,20 @@ TEXT_KEYS = ("title", "intro", "label", "help", "item_label", "explanation", "as
 
 
 def _require_english(ld: _Load, node: Any, path: str = "") -> None:
-    """Report every text key without its ``<key>_en`` counterpart, at the text's file:line."""
+    """Report every text key without its ``<key>_en`` counterpart, at the text's file:line, and every
+    descriptive legal basis without an English form (citations need none; ``questionnaire.legal``)."""
     if isinstance(node, dict):
         for key in TEXT_KEYS:
             value = node.get(key)
             if isinstance(value, str) and value.strip() and not str(node.get(f"{key}_en") or "").strip():
                 ld.err(node, key, f"{path}.{key}" if path else key,
                        f"Engelse tekst ontbreekt: voeg '{key}_en' toe")
+        legal = node.get("legal")
+        if isinstance(legal, str):
+            for basis in untranslated_legal(legal):
+                ld.err(node, "legal", f"{path}.legal" if path else "legal",
+                       f"Engelse vorm ontbreekt voor grondslag '{basis}': voeg die toe aan "
+                       f"integrity_tool/questionnaire/legal.py (LEGAL_EN)")
         for key, value in node.items():
             if key == "vars":
                 continue

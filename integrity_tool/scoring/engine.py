@@ -11,6 +11,7 @@ from typing import Any
 from ..questionnaire.conditions import Ctx, is_answered
 from ..questionnaire.facts import FACTS
 from ..questionnaire.model import Question, Questionnaire, Risk, fill_placeholders, placeholders
+from ..questionnaire.legal import legal_in, split_legal
 from ..questionnaire.schema import Level, Outcome
 from ..questionnaire.values import display_value
 from ..questionnaire.visibility import prune_hidden
@@ -45,7 +46,7 @@ class Finding:
 
     @property
     def legal_bases(self) -> tuple[str, ...]:
-        return tuple(part for part in self.legal.split("; ") if part)
+        return tuple(split_legal(self.legal))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -478,7 +479,8 @@ def localize_findings(questionnaire: Questionnaire | None, answers: Any, finding
 
     Only what a reader sees is rewritten from the questionnaire definition, by rule id and item:
     theme title, explanation, follow-up question and the answers that triggered the rule. Key,
-    level, legal basis, measures and the placeholder context stay as stored, so the submission
+    level, measures and the placeholder context stay as stored (the legal basis only gets the English
+    form of its descriptive bases, ``questionnaire.legal``), so the submission
     snapshot (and everything signed from it) never changes. A finding whose rule is gone, or
     anything in Dutch, is returned as stored.
     """
@@ -530,7 +532,8 @@ def localize_findings(questionnaire: Questionnaire | None, answers: Any, finding
         out.append(dataclasses.replace(f, theme_title=en.theme_title, explanation=en.explanation,
                                        ask=en.ask if f.ask else None, answers=answers_en or f.answers,
                                        details=details))
-    return out
+    # descriptive legal bases in English (display only; citations stay as they are)
+    return [dataclasses.replace(f, legal=legal_in(f.legal, lang)) if f.legal else f for f in out]
 
 
 def _localized_by_refs(qn: Questionnaire, pruned: dict, base: dict, params: dict, risks: dict, f: Finding,

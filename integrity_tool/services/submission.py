@@ -20,6 +20,7 @@ from ..models import (Addendum, AuditEvent, ClarificationRequest, Comment, Dossi
 from ..models.user import Invitation, UserSession
 from ..questionnaire import Level, Questionnaire, display_value, prune_hidden
 from ..questionnaire.values import to_local
+from ..questionnaire.legal import legal_in
 from ..scoring import evaluate
 from . import answers as answers_service
 from . import notify, scoping, snapshot, workflow
@@ -104,7 +105,7 @@ def blocking_issues(questionnaire: Questionnaire, answers: dict | None, lang: st
             seen.add(key)
             section = answers_service.section_of(questionnaire, qid)
             out.append(Attention(section.id if section else None, question.localized_label(lang), answer,
-                                 finding.legal))
+                                 legal_in(finding.legal, questionnaire.content_language(lang))))
     return out
 
 

@@ -193,3 +193,24 @@ def test_dutch_only_questionnaire_for_an_english_candidate(app, client, make_org
     labels = re.findall(r'<(?:legend|label class="form-label")[^>]*>', html)
     assert labels and all('lang="nl"' in tag for tag in labels), labels
     assert "Save and continue" in html  # the interface itself is English
+
+
+def test_descriptive_legal_basis_in_english_citations_as_they_are(app, client, world):
+    login(client, world.reviewer)
+    html = client.get(f"/beoordeling/dossier/{world.dossier.public_id}").get_data(as_text=True)
+    assert "Integrity risk analysis (reputation)" in html          # omstreden_rol: a descriptive basis
+    assert "Risicoanalyse integriteit" not in html
+    assert "Gemeentewet art. 41c jo. art. 15" in html              # a citation reads the same
+    sub = snapshot.latest_submission(world.dossier)
+    stored = {f["key"]: f["legal"] for f in sub.payload["findings"]["findings"]}
+    assert stored["omstreden_rol"] == "Risicoanalyse integriteit (reputatie)"  # the signed snapshot stays Dutch
+
+
+def test_confidential_pdf_data_has_the_english_legal_basis(app, world):
+    from integrity_tool.services import reports
+
+    legal = {f.legal for f in reports.build_report_data(world.dossier, "vertrouwelijk", "en").findings}
+    assert "Integrity risk analysis (reputation)" in legal, legal
+    assert not any("Risicoanalyse" in text for text in legal)
+    dutch = {f.legal for f in reports.build_report_data(world.dossier, "vertrouwelijk", "nl").findings}
+    assert "Risicoanalyse integriteit (reputatie)" in dutch

@@ -1,0 +1,123 @@
+"""Legal bases ("grondslagen") in the reader's language.
+
+A ``legal`` text in a questionnaire or measures file is one or more bases joined by ``"; "``. A basis
+that is a citation of a statute ("Gemeentewet art. 36b", "AVG art. 10") reads the same in English and
+stays as it is. A descriptive basis ("Risicoanalyse integriteit (reputatie)", "Handboek voor
+bewindspersonen (blauwe boek)") has its English form here, keyed by the exact Dutch text, and is
+shown in English to an English reader. The translation happens at display time only: stored
+findings (and everything signed from them) keep the Dutch text, and the questionnaire files and
+their content hashes do not change. ``questionnaire validate --require-en`` reports every
+descriptive basis without an English form here (``untranslated_legal``).
+"""
+from __future__ import annotations
+
+import re
+
+_LAWS = (r"(?:Gemeentewet|Provinciewet|Waterschapswet|Algemene wet bestuursrecht|AVG|Faillissementswet"
+         r"|Wet Bibob)")
+_REF = r"(?:art\. )?\d+[a-z]?(?::\d+)?(?: lid \d+(?: en \d+)*)?"
+CITATION = re.compile(rf"^{_LAWS}(?: art\. \d+[a-z]?(?::\d+)?(?: lid \d+(?: en \d+)*)?"
+                      rf"(?: (?:en|jo\.) {_REF})*)?$")
+
+LEGAL_EN: dict[str, str] = {
+    # descriptive bases of the shipped questionnaires and measures catalogue
+    "Risicoanalyse integriteit": "Integrity risk analysis",
+    "risicoanalyse integriteit (basisscan)": "integrity risk analysis (basic scan)",
+    "Risicoanalyse integriteit (basisscan)": "Integrity risk analysis (basic scan)",
+    "Risicoanalyse integriteit (chantabiliteit)": "Integrity risk analysis (susceptibility to blackmail)",
+    "Risicoanalyse integriteit (openbare bronnen)": "Integrity risk analysis (public sources)",
+    "Risicoanalyse integriteit (praktijk)": "Integrity risk analysis (practice)",
+    "Risicoanalyse integriteit (reputatie)": "Integrity risk analysis (reputation)",
+    "Risicoanalyse integriteit (slotvraag formateur)": "Integrity risk analysis (formateur's closing question)",
+    "Risicoanalyse integriteit (slotvraag)": "Integrity risk analysis (closing question)",
+    "Risicoanalyse integriteit (tijdsbesteding)": "Integrity risk analysis (time commitment)",
+    "Risicoanalyse integriteit (weerbaarheid)": "Integrity risk analysis (resilience)",
+    "Praktijk risicoanalyse (blauwe boek, als maatstaf)":
+        "Risk analysis practice (Blue Book, as a benchmark)",
+    "Praktijk bewindspersonen (kader financiële belangen), als maatstaf":
+        "Practice for ministers (financial interests framework), as a benchmark",
+    "Handboek voor bewindspersonen (blauwe boek)": "Handbook for ministers and state secretaries (Blue Book)",
+    "Handboek voor bewindspersonen (blauwe boek), gedragscode integriteit bewindspersonen":
+        "Handbook for ministers and state secretaries (Blue Book), integrity code of conduct for ministers",
+    "Handboek voor bewindspersonen (blauwe boek), kabinetsformatie":
+        "Handbook for ministers and state secretaries (Blue Book), cabinet formation",
+    "Kader financiële belangen bewindspersonen": "Financial interests framework for ministers",
+    "Kader financiële belangen bewindspersonen (Kamerstuk 28754 nr. 3)":
+        "Financial interests framework for ministers (Parliamentary paper 28754 no. 3)",
+    "Feitenonderzoek (openbare bronnen)": "Fact-finding (public sources)",
+    "Feitenonderzoek justitiële antecedenten": "Fact-finding on criminal records",
+    "Gesprek formateur (standaardvraag)": "Interview with the formateur (standard question)",
+    "vgl. Wet regels vervolgfuncties bewindspersonen":
+        "cf. Wet regels vervolgfuncties bewindspersonen (post-ministerial employment act)",
+    "Wetsvoorstel bevorderen integriteit decentraal bestuur (financiële belangen, te verifiëren)":
+        "Wetsvoorstel bevorderen integriteit decentraal bestuur (bill on integrity in local government; "
+        "financial interests, to be verified)",
+    "Waterschapswet en reglement van het waterschap": "Waterschapswet and the water authority's regulations",
+    "Provinciewet en Waterschapswet overeenkomstig": "Provinciewet and Waterschapswet correspondingly",
+    # citations with a Dutch note: the citation stays, the note is translated
+    "AVG art. 10 (strafrechtelijke gegevens)": "AVG (GDPR) art. 10 (criminal-offence data)",
+    "AVG art. 5 (dataminimalisatie)": "AVG (GDPR) art. 5 (data minimisation)",
+    "Faillissementswet art. 106a (bestuursverbod)": "Faillissementswet art. 106a (director disqualification)",
+    "Gemeentewet art. 36a (VOG verplicht sinds 1-1-2023)":
+        "Gemeentewet art. 36a (certificate of conduct (VOG) mandatory since 1-1-2023)",
+    "Gemeentewet art. 36a (VOG verplicht)": "Gemeentewet art. 36a (certificate of conduct (VOG) mandatory)",
+    "Provinciewet art. 35a (VOG; te verifiëren)": "Provinciewet art. 35a (certificate of conduct (VOG); to be verified)",
+    "Provinciewet art. 35a (te verifiëren)": "Provinciewet art. 35a (to be verified)",
+    "Waterschapswet (VOG dagelijks bestuur; artikel te verifiëren)":
+        "Waterschapswet (certificate of conduct (VOG) for the executive board; article to be verified)",
+    "Waterschapswet (te verifiëren)": "Waterschapswet (to be verified)",
+    "Waterschapswet art. 31 (te verifiëren)": "Waterschapswet art. 31 (to be verified)",
+    "Waterschapswet art. 31 en 40 (te verifiëren)": "Waterschapswet art. 31 and 40 (to be verified)",
+    "Waterschapswet (nevenfuncties; artikel te verifiëren)":
+        "Waterschapswet (outside positions; article to be verified)",
+    "Waterschapswet (nevenfuncties; artikel te verifiëren) lid 1":
+        "Waterschapswet (outside positions; article to be verified) para. 1",
+    "Waterschapswet (nevenfuncties; artikel te verifiëren) lid 2 en 3":
+        "Waterschapswet (outside positions; article to be verified) para. 2 and 3",
+    "Waterschapswet (nevenfuncties; artikel te verifiëren) lid 3":
+        "Waterschapswet (outside positions; article to be verified) para. 3",
+    "Waterschapswet (nevenfuncties; artikel te verifiëren) lid 4":
+        "Waterschapswet (outside positions; article to be verified) para. 4",
+    "Algemene wet bestuursrecht art. 2:4 (belangenverstrengeling)":
+        "Algemene wet bestuursrecht art. 2:4 (conflict of interest)",
+}
+
+
+def split_legal(text: str) -> list[str]:
+    """The bases of a legal text: split at ``"; "`` outside parentheses, empty parts dropped."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == ";" and depth == 0 and text[i + 1:i + 2] == " ":
+            parts.append(text[start:i])
+            start = i + 2
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def is_citation(basis: str) -> bool:
+    """A plain citation of a statute, the same in every language."""
+    return bool(CITATION.match(basis.strip()))
+
+
+def untranslated_legal(text: str) -> list[str]:
+    """The descriptive bases of ``text`` that have no English form."""
+    return [p for p in split_legal(text) if not is_citation(p) and p not in LEGAL_EN]
+
+
+def legal_bases_in(text: str, lang: str | None) -> list[str]:
+    """The bases of ``text`` in ``lang``: English forms for ``en``, anything unknown as written."""
+    parts = split_legal(text or "")
+    if (lang or "nl").split("_")[0].split("-")[0] != "en":
+        return parts
+    return [LEGAL_EN.get(p, p) for p in parts]
+
+
+def legal_in(text: str, lang: str | None) -> str:
+    """``text`` with its bases in ``lang`` (joined by ``"; "`` as stored)."""
+    if not text:
+        return text
+    return "; ".join(legal_bases_in(text, lang))
