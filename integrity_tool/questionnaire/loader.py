@@ -41,14 +41,15 @@ class _Load:
         self.reader = SourceReader(self.errors, self.pos, nodes)
         self.root: Any = None
 
-    def err(self, container: Any, key: Any, path: str, message: str) -> None:
+    def err(self, container: Any, key: Any, path: str, message: str, /, **params) -> None:
+        """``message``: a Dutch message id, ``params`` its parameters (``errors.Problem``)."""
         where = self.pos.of(container, key) if container is not None else None
         file, line = where or (self.display, 0)
-        self.errors.add(file, line, path, message)
+        self.errors.add(file, line, path, message, **params)
 
-    def err_loc(self, loc: tuple, message: str) -> None:
+    def err_loc(self, loc: tuple, message: str, /, **params) -> None:
         file, line = locate(self.pos, self.root, loc) or (self.display, 0)
-        self.errors.add(file, line, format_path(self.root, loc), message)
+        self.errors.add(file, line, format_path(self.root, loc), message, **params)
 
 
 # -- includes ----------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: 
         path = f"sections[{i}]"
         for k in entry:
             if k not in _INCLUDE_KEYS:
-                ld.err(entry, k, f"{path}.{k}", f"onbekende sleutel '{k}' bij include")
+                ld.err(entry, k, f"{path}.{k}", "onbekende sleutel '%(key)s' bij include", key=k)
         name, variables = entry.get("include"), entry.get("vars") or {}
         if not isinstance(name, str) or not isinstance(variables, dict):
             ld.err(entry, "include", f"{path}.include", "include verwacht een bestandsnaam (en optioneel vars)")
@@ -82,10 +83,10 @@ def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: 
         except (OSError, ValueError):
             found = False
         if not found:
-            ld.err(entry, "include", f"{path}.include", f"include-bestand niet gevonden: {name}")
+            ld.err(entry, "include", f"{path}.include", "include-bestand niet gevonden: %(name)s", name=name)
             continue
         if target in chain or depth >= _MAX_INCLUDE_DEPTH:
-            ld.err(entry, "include", f"{path}.include", f"include-lus of te diep genest: {name}")
+            ld.err(entry, "include", f"{path}.include", "include-lus of te diep genest: %(name)s", name=name)
             continue
         shown = str(base / name) if not Path(name).is_absolute() else name
         fragment = ld.reader.read(target, shown, {str(k): v for k, v in variables.items()})
@@ -96,7 +97,7 @@ def _resolve_includes(ld: _Load, data: dict, base: Path, depth: int = 0, chain: 
             continue
         for k in fragment:
             if k not in _FRAGMENT_KEYS:
-                ld.err(fragment, k, k, f"onbekende sleutel '{k}' in include-bestand")
+                ld.err(fragment, k, k, "onbekende sleutel '%(key)s' in include-bestand", key=k)
         _resolve_includes(ld, fragment, target.parent, depth + 1, chain + (target,), root)
         for j, sec in enumerate(fragment.get("sections") or []):
             out.append(sec)
@@ -131,7 +132,8 @@ def _check_fact(ld: _Load, q, raw: dict, path: str, parent_fact: str | None, in_
     if q.options_from is not None:
         if q.options_from not in OPTION_SOURCES:
             ld.err(raw, "options_from", f"{path}.options_from",
-                   f"onbekende bron '{q.options_from}'; kies uit: {', '.join(OPTION_SOURCES)}")
+                   "onbekende bron '%(source)s'; kies uit: %(choices)s", source=q.options_from,
+                   choices=", ".join(OPTION_SOURCES))
         elif q.type not in ("choice", "multichoice"):
             ld.err(raw, "options_from", f"{path}.options_from", "'options_from' hoort alleen bij choice/multichoice")
         elif q.options is not None:
@@ -140,18 +142,22 @@ def _check_fact(ld: _Load, q, raw: dict, path: str, parent_fact: str | None, in_
         return
     spec = FACTS.get(q.fact)
     if spec is None:
-        ld.err(raw, "fact", f"{path}.fact", f"onbekend feit '{q.fact}'; kies uit: {', '.join(sorted(FACTS))}")
+        ld.err(raw, "fact", f"{path}.fact", "onbekend feit '%(fact)s'; kies uit: %(choices)s", fact=q.fact,
+               choices=", ".join(sorted(FACTS)))
         return
     if q.type not in spec.types:
         ld.err(raw, "fact", f"{path}.fact",
-               f"feit '{q.fact}' hoort bij vraagtype {' of '.join(spec.types)}, niet bij {q.type}")
+               "feit '%(fact)s' hoort bij vraagtype %(types)s, niet bij %(type)s", fact=q.fact,
+               types=" / ".join(spec.types), type=q.type)
     if spec.repeat is not None and not in_repeat:
-        ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' hoort bij een subvraag van een herhaling "
-                                            f"met fact: {spec.repeat}")
+        ld.err(raw, "fact", f"{path}.fact", "feit '%(fact)s' hoort bij een subvraag van een herhaling "
+                                            "met fact: %(repeat)s", fact=q.fact, repeat=spec.repeat)
     elif spec.repeat is not None and spec.repeat != parent_fact:
-        ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' hoort in een herhaling met fact: {spec.repeat}")
+        ld.err(raw, "fact", f"{path}.fact", "feit '%(fact)s' hoort in een herhaling met fact: %(repeat)s",
+               fact=q.fact, repeat=spec.repeat)
     elif spec.repeat is None and in_repeat:
-        ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' hoort bij een vraag buiten een herhaling")
+        ld.err(raw, "fact", f"{path}.fact", "feit '%(fact)s' hoort bij een vraag buiten een herhaling",
+               fact=q.fact)
     values = {o.value for o in q.options or ()}
     allowed = None
     if q.fact in ("company.sector", "employer.sector") and q.options_from != "domeinen":
@@ -163,7 +169,8 @@ def _check_fact(ld: _Load, q, raw: dict, path: str, parent_fact: str | None, in_
     if allowed is not None and q.options is not None:
         for value in sorted(values - allowed):
             ld.err(raw, "options", f"{path}.options",
-                   f"optie '{value}' hoort niet bij feit '{q.fact}'; kies uit: {', '.join(sorted(allowed))}")
+                   "optie '%(value)s' hoort niet bij feit '%(fact)s'; kies uit: %(choices)s", value=value,
+                   fact=q.fact, choices=", ".join(sorted(allowed)))
 
 
 def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
@@ -171,12 +178,12 @@ def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
         pass
     elif q.type in ("choice", "multichoice"):
         if not q.options:
-            ld.err(raw, "type", f"{path}.type", f"vraagtype {q.type} heeft 'options' nodig")
+            ld.err(raw, "type", f"{path}.type", "vraagtype %(type)s heeft 'options' nodig", type=q.type)
         else:
             seen: set = set()
             for j, o in enumerate(q.options):
                 if o.value in seen:
-                    ld.err(raw["options"], j, f"{path}.options[{j}]", f"dubbele optie '{o.value}'")
+                    ld.err(raw["options"], j, f"{path}.options[{j}]", "dubbele optie '%(value)s'", value=o.value)
                 seen.add(o.value)
     elif q.options is not None:
         ld.err(raw, "options", f"{path}.options", "'options' hoort alleen bij choice/multichoice")
@@ -191,14 +198,14 @@ def _check_question(ld: _Load, q, raw: dict, path: str) -> None:
         for key in ("item_label", "item_label_en"):
             for name in placeholders(getattr(q, key) or ""):
                 if name not in known:
-                    ld.err(raw, key, f"{path}.{key}", f"onbekende placeholder '{{{name}}}'")
+                    ld.err(raw, key, f"{path}.{key}", "onbekende placeholder '{%(name)s}'", name=name)
     elif q.questions is not None:
         ld.err(raw, "questions", f"{path}.questions", "'questions' hoort alleen bij type repeat")
     if q.pattern is not None:
         try:
             re.compile(q.pattern)
         except re.error as exc:
-            ld.err(raw, "pattern", f"{path}.pattern", f"ongeldig patroon: {exc}")
+            ld.err(raw, "pattern", f"{path}.pattern", "ongeldig patroon: %(problem)s", problem=str(exc))
     if q.type == "money":
         for key in ("min", "max"):
             val = getattr(q, key)
@@ -221,12 +228,13 @@ def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: st
     if q.fact is not None and facts is not None and q.fact in FACTS:
         where = f"{parent}.{q.id}" if parent else q.id
         if q.fact in facts:
-            ld.err(raw, "fact", f"{path}.fact", f"feit '{q.fact}' staat al bij vraag '{facts[q.fact]}'")
+            ld.err(raw, "fact", f"{path}.fact", "feit '%(fact)s' staat al bij vraag '%(question)s'", fact=q.fact,
+                   question=facts[q.fact])
         else:
             facts[q.fact] = where
     if q.term and parent is not None:
         ld.err(raw, "term", f"{path}.term",
-               f"'term' geldt voor een hele vraag: zet 'term: true' op de herhaalvraag '{parent}'")
+               "'term' geldt voor een hele vraag: zet 'term: true' op de herhaalvraag '%(parent)s'", parent=parent)
     show_if = None
     if q.show_if is not None:
         cp = Compiler(scope, ld.err)
@@ -241,7 +249,7 @@ def _build_question(ld: _Load, q, raw: dict, path: str, scope: Scope, parent: st
             sraw = raw["questions"][j]
             spath = f"{path}.questions[{sub.id}]"
             if sub.id in seen:
-                ld.err(sraw, "id", f"{spath}.id", f"dubbele id '{sub.id}'")
+                ld.err(sraw, "id", f"{spath}.id", "dubbele id '%(id)s'", id=sub.id)
             seen[sub.id] = j
             sub_scope = Scope(scope.top, scope.params, scope.top_limit, None,
                               item=info, item_limit=j, item_self=sub.id)
@@ -262,7 +270,7 @@ def _build(ld: _Load, spec: QuestionnaireSchema, raw: dict, measures: dict[str, 
     theme_ids: dict[str, Theme] = {}
     for i, t in enumerate(spec.themes):
         if t.id in theme_ids:
-            ld.err(raw["themes"][i], "id", f"themes[{t.id}].id", f"dubbele id '{t.id}'")
+            ld.err(raw["themes"][i], "id", f"themes[{t.id}].id", "dubbele id '%(id)s'", id=t.id)
         theme_ids[t.id] = Theme(t.id, t.title, t.order, t.title_en)
     # Question ids first (document order), so conditions can be checked against them.
     top: dict[str, QInfo] = {}
@@ -272,14 +280,14 @@ def _build(ld: _Load, spec: QuestionnaireSchema, raw: dict, measures: dict[str, 
     for i, s in enumerate(spec.sections):
         sraw = raw["sections"][i]
         if s.id in section_ids:
-            ld.err(sraw, "id", f"sections[{s.id}].id", f"dubbele id '{s.id}'")
+            ld.err(sraw, "id", f"sections[{s.id}].id", "dubbele id '%(id)s'", id=s.id)
         section_ids.add(s.id)
         for j, q in enumerate(s.questions):
             qraw = sraw["questions"][j]
             if q.id in first_seen:
                 file, line = first_seen[q.id]
                 ld.err(qraw, "id", f"sections[{s.id}].questions[{q.id}].id",
-                       f"dubbele id '{q.id}' (eerder gebruikt op {file}:{line})")
+                       "dubbele id '%(id)s' (eerder gebruikt op %(where)s)", id=q.id, where=f"{file}:{line}")
                 continue
             first_seen[q.id] = ld.pos.of(qraw, "id") or (ld.display, 0)
             top[q.id] = _qinfo(q, order)
@@ -322,23 +330,26 @@ def _build_risks(ld, spec, raw, top, params, theme_ids, measures) -> list[Risk]:
         rraw = raw["risks"][i]
         path = f"risks[{r.id}]"
         if r.id in seen:
-            ld.err(rraw, "id", f"{path}.id", f"dubbele id '{r.id}'")
+            ld.err(rraw, "id", f"{path}.id", "dubbele id '%(id)s'", id=r.id)
         seen.add(r.id)
         if r.theme not in theme_ids:
-            ld.err(rraw, "theme", f"{path}.theme", f"onbekend thema '{r.theme}'")
+            ld.err(rraw, "theme", f"{path}.theme", "onbekend thema '%(theme)s'", theme=r.theme)
         for j, m in enumerate(r.measures):
             if measures is not None and m not in measures:
-                ld.err(rraw["measures"], j, f"{path}.measures[{j}]", f"onbekende maatregel '{m}'")
+                ld.err(rraw["measures"], j, f"{path}.measures[{j}]", "onbekende maatregel '%(measure)s'", measure=m)
         item = None
         if r.for_each is not None:
             item = top.get(r.for_each)
             if item is None or item.type != "repeat":
-                msg = (f"onbekende vraag '{r.for_each}'" if item is None
-                       else f"'{r.for_each}' is geen herhaalvraag (type repeat)")
-                ld.err(rraw, "for_each", f"{path}.for_each", msg)
+                if item is None:
+                    ld.err(rraw, "for_each", f"{path}.for_each", "onbekende vraag '%(question)s'", question=r.for_each)
+                else:
+                    ld.err(rraw, "for_each", f"{path}.for_each", "'%(question)s' is geen herhaalvraag (type repeat)",
+                           question=r.for_each)
                 item = None
         if r.fact is not None and r.fact not in FACTS:
-            ld.err(rraw, "fact", f"{path}.fact", f"onbekend feit '{r.fact}'; kies uit: {', '.join(sorted(FACTS))}")
+            ld.err(rraw, "fact", f"{path}.fact", "onbekend feit '%(fact)s'; kies uit: %(choices)s",
+                   fact=r.fact, choices=", ".join(sorted(FACTS)))
         if r.combine and r.for_each is None:
             ld.err(rraw, "combine", f"{path}.combine", "'combine' hoort alleen bij een regel met for_each")
         cp = Compiler(Scope(top, params, item=item), ld.err)
@@ -349,7 +360,7 @@ def _build_risks(ld, spec, raw, top, params, theme_ids, measures) -> list[Risk]:
         for key in ("explanation", "ask", "explanation_en", "ask_en"):
             for name in placeholders(getattr(r, key) or ""):
                 if name not in known:
-                    ld.err(rraw, key, f"{path}.{key}", f"onbekende placeholder '{{{name}}}'")
+                    ld.err(rraw, key, f"{path}.{key}", "onbekende placeholder '{%(name)s}'", name=name)
         risks.append(Risk(r.id, r.theme, r.level,
                           Condition(r.when, fn, tuple(sorted(cp.refs)), tuple(sorted(cp.item_refs))),
                           r.explanation, r.legal, tuple(r.measures), r.ask, r.for_each,
@@ -380,13 +391,13 @@ def _require_english(ld: _Load, node: Any, path: str = "") -> None:
             value = node.get(key)
             if isinstance(value, str) and value.strip() and not str(node.get(f"{key}_en") or "").strip():
                 ld.err(node, key, f"{path}.{key}" if path else key,
-                       f"Engelse tekst ontbreekt: voeg '{key}_en' toe")
+                       "Engelse tekst ontbreekt: voeg '%(key)s' toe", key=f"{key}_en")
         legal = node.get("legal")
         if isinstance(legal, str):
             for basis in untranslated_legal(legal):
                 ld.err(node, "legal", f"{path}.legal" if path else "legal",
-                       f"Engelse vorm ontbreekt voor grondslag '{basis}': voeg die toe aan "
-                       f"integrity_tool/questionnaire/legal.py (LEGAL_EN)")
+                       "Engelse vorm ontbreekt voor grondslag '%(basis)s': voeg die toe aan "
+                       "integrity_tool/questionnaire/legal.py (LEGAL_EN)", basis=basis)
         for key, value in node.items():
             if key == "vars":
                 continue
@@ -488,7 +499,7 @@ def load_measures(path: str | Path | None = None, *, require_en: bool = False) -
     out: dict[str, Measure] = {}
     for i, m in enumerate(spec.measures):
         if m.id in out:
-            ld.err(data["measures"][i], "id", f"measures[{m.id}].id", f"dubbele id '{m.id}'")
+            ld.err(data["measures"][i], "id", f"measures[{m.id}].id", "dubbele id '%(id)s'", id=m.id)
         out[m.id] = Measure(m.id, m.title, m.description, m.default_owner,
                             m.typical_deadline_days, m.legal, m.title_en, m.description_en)
     if require_en:

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .errors import Problem
+
 # The domain vocabulary is defined once, in integrity_tool/vocabulary.py (below every room, so pdf/
 # may use it too); the definition language re-exports it.
 from ..vocabulary import (LEVEL_LABELS, OUTCOME_LABELS, OWNER_LABELS, Level, MeasureOwner,  # noqa: F401
@@ -67,7 +69,8 @@ class QuestionSchema(_Strict):
     @classmethod
     def _known_type(cls, value: str) -> str:
         if value not in QUESTION_TYPES:
-            raise ValueError(f"onbekend vraagtype '{value}'; kies uit: {', '.join(QUESTION_TYPES)}")
+            raise ValueError(Problem("onbekend vraagtype '%(type)s'; kies uit: %(choices)s", type=value,
+                                     choices=", ".join(QUESTION_TYPES)))
         return value
 
 
@@ -135,35 +138,39 @@ class MeasuresFileSchema(_Strict):
     measures: list[MeasureSchema] = Field(min_length=1)
 
 
-def pydantic_message(err: dict) -> str:
-    """A Dutch message for one pydantic error."""
+def pydantic_message(err: dict) -> Problem:
+    """The message (id + parameters, ``errors.Problem``) for one pydantic error."""
     kind = err.get("type", "")
     loc = err.get("loc", ())
     last = loc[-1] if loc else ""
     if kind == "extra_forbidden":
-        return f"onbekende sleutel '{last}'"
+        return Problem("onbekende sleutel '%(name)s'", name=last)
     if kind == "missing":
-        return f"verplichte sleutel '{last}' ontbreekt"
+        return Problem("verplichte sleutel '%(name)s' ontbreekt", name=last)
     if kind == "value_error":
-        return str(err.get("msg", "")).removeprefix("Value error, ")
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, ValueError) and cause.args and isinstance(cause.args[0], Problem):
+            return cause.args[0]
+        return Problem(str(err.get("msg", "")).removeprefix("Value error, "))
     if kind == "string_type":
-        return "moet tekst zijn"
+        return Problem("moet tekst zijn")
     if kind == "bool_type":
-        return "moet true of false zijn"
+        return Problem("moet true of false zijn")
     if kind in ("int_type", "int_parsing"):
-        return "moet een geheel getal zijn"
+        return Problem("moet een geheel getal zijn")
     if kind in ("list_type",):
-        return "moet een lijst zijn"
+        return Problem("moet een lijst zijn")
     if kind in ("dict_type", "model_type"):
-        return "moet een mapping (sleutel: waarde) zijn"
+        return Problem("moet een mapping (sleutel: waarde) zijn")
     if kind == "string_pattern_mismatch":
-        return "ongeldige id: gebruik kleine letters, cijfers en _ (begin met een letter)"
+        return Problem("ongeldige id: gebruik kleine letters, cijfers en _ (begin met een letter)")
     if kind == "literal_error":
         expected = (err.get("ctx") or {}).get("expected", "")
-        return f"ongeldige waarde {err.get('input')!r}; toegestaan: {expected}"
+        return Problem("ongeldige waarde %(value)s; toegestaan: %(allowed)s", value=repr(err.get("input")),
+                       allowed=str(expected))
     if kind in ("too_short",):
-        return "mag niet leeg zijn"
+        return Problem("mag niet leeg zijn")
     if kind in ("greater_than_equal",):
-        return f"moet minstens {(err.get('ctx') or {}).get('ge')} zijn"
-    return str(err.get("msg", kind))
+        return Problem("moet minstens %(min)s zijn", min=(err.get("ctx") or {}).get("ge"))
+    return Problem(str(err.get("msg", kind)))
 QuestionSchema.model_rebuild()

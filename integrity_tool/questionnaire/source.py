@@ -93,7 +93,7 @@ class SourceReader:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            self.errors.add(display, 0, "(document)", f"kan bestand niet lezen: {exc.strerror}")
+            self.errors.add(display, 0, "(document)", "kan bestand niet lezen: %(problem)s", problem=str(exc.strerror))
             return None
         except UnicodeDecodeError:
             self.errors.add(display, 0, "(document)", "het bestand is geen UTF-8-tekst")
@@ -117,10 +117,10 @@ class SourceReader:
             line = mark.line + 1 if mark else 0
             problem = exc.problem or exc.context or "onleesbare YAML"
             self.errors.add(display, line, "(document)",
-                            f"YAML-syntaxfout: {problem} (controleer de inspringing)")
+                            "YAML-syntaxfout: %(problem)s (controleer de inspringing)", problem=str(problem))
             return None
         except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-            self.errors.add(display, 0, "(document)", f"YAML-syntaxfout: {exc}")
+            self.errors.add(display, 0, "(document)", "YAML-syntaxfout: %(problem)s", problem=str(exc))
             return None
         if node is None:
             return None
@@ -129,8 +129,8 @@ class SourceReader:
             data = self._convert(node, display, variables or {}, "")
         except _TooLarge:
             self.errors.add(display, 0, "(document)",
-                            f"het bestand is te groot na het uitvouwen van ankers/aliassen (meer dan {MAX_NODES} "
-                            f"onderdelen)")
+                            "het bestand is te groot na het uitvouwen van ankers/aliassen (meer dan %(max)s "
+                            "onderdelen)", max=MAX_NODES)
             return None
         return data
 
@@ -153,7 +153,7 @@ class SourceReader:
                 if key in out:
                     self.errors.add(file, key_node.start_mark.line + 1,
                                     f"{path}.{key}" if path else str(key),
-                                    f"dubbele sleutel '{key}'")
+                                    "dubbele sleutel '%(name)s'", name=key)
                     continue
                 child_path = f"{path}.{key}" if path else str(key)
                 out[key] = self._convert(value_node, file, variables, child_path)
@@ -175,7 +175,7 @@ class SourceReader:
             value = self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or "onbekende waarde"
-            self.errors.add(file, line, path or "(document)", f"YAML-fout: {problem}")
+            self.errors.add(file, line, path or "(document)", "YAML-fout: %(problem)s", problem=str(problem))
             return None
         if isinstance(value, str) and "${" in value:
             value = self._substitute(value, variables, file, line, path)
@@ -191,7 +191,7 @@ class SourceReader:
             if english and f"{name}_en" in variables:
                 return str(variables[f"{name}_en"])
             if name not in variables:
-                self.errors.add(file, line, path or "(document)", f"onbekende variabele '${{{name}}}'")
+                self.errors.add(file, line, path or "(document)", "onbekende variabele '${%(name)s}'", name=name)
                 return match.group(0)
             return str(variables[name])
 

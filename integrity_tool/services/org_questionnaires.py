@@ -36,6 +36,7 @@ from sqlalchemy import func, select
 from .. import audit
 from ..models import Dossier, Organisation, OrgQuestionnaire, Role, User, db, utcnow
 from ..questionnaire import Questionnaire, QuestionnaireError, load_questionnaire_text
+from ..questionnaire.errors import Problem
 from . import runtime
 from .errors import DomainError, InvalidInput, Msg, NotFound, StateError
 
@@ -59,7 +60,15 @@ class UploadInvalid(DomainError):
 
     def __init__(self, errors: list[str]):
         super().__init__("De vragenlijst bevat fouten en is niet opgeslagen.")
-        self.errors = list(errors)
+        self.errors = [_as_msg(e) for e in errors]
+
+
+def _as_msg(line):
+    """A loader's error line (``questionnaire.errors.Problem``) as a ``Msg``, translated where it is shown;
+    ``file:line: path`` and the parameters stay as they are."""
+    if not isinstance(line, Problem):
+        return line
+    return Msg(line.msgid, **{k: _as_msg(v) for k, v in line.params.items()})
 
 
 # --- reading: which questionnaires an organisation has ----------------------------------------------

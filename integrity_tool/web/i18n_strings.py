@@ -41,6 +41,8 @@ CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "render_error": ((1, 2), ("message", "title")),
     # services.errors.Msg(msgid, **params): a message translated where it is shown
     "Msg": _FIRST_ARG,
+    # questionnaire.errors.Problem(msgid, **params): a load error translated on the upload page
+    "Problem": _FIRST_ARG,
     # services.guards.clean_text/clean_line(value, what): the term ("de naam") is translated with the message
     "clean_text": ((1,), ("what",)), "clean_line": ((1,), ("what",)), "_clean": ((1,), ("what",)),
     # services.matching.UploadError(["...", ...]): a list of messages
@@ -71,6 +73,15 @@ def _call_name(func: ast.AST) -> str | None:
     return None
 
 
+def _is_load_error_call(func: ast.AST) -> bool:
+    """The questionnaire loader's ``ld.err(...)`` and ``….errors.add(...)``: the 4th argument is a message id."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "err":
+        return isinstance(func.value, ast.Name) and func.value.id == "ld"
+    return func.attr == "add" and isinstance(func.value, ast.Attribute) and func.value.attr == "errors"
+
+
 def extra_messages(source: str):
     """(line, Dutch text) for every message this module is responsible for, in ``source``."""
     tree = ast.parse(source)
@@ -90,6 +101,9 @@ def extra_messages(source: str):
                 and func.value.id in LIST_NAMES and node.args and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)):
             yield node.args[0].lineno, node.args[0].value
+            continue
+        if _is_load_error_call(func) and len(node.args) > 3:
+            yield from _strings(node.args[3])  # ld.err(container, key, path, msgid) / errors.add(file, line, path, msgid)
             continue
         spec = CALLS.get(_call_name(func) or "")
         if spec is None:

@@ -255,3 +255,24 @@ def test_demo_and_the_old_instance_folder(app, app_ctx, make_app, instance_dir):
     assert demo.seed_demo() is not None
     dossier = db.session.scalars(select(Dossier)).one()
     assert dossier.questionnaire_id == "kandidaat-wethouder"
+
+
+def test_english_administrator_sees_load_errors_in_english_with_the_line(client, admin, org):
+    """Load errors are message ids with parameters: English on the English page, line number and path as
+    they are; the CLI's ``questionnaire validate`` still prints them in Dutch."""
+    admin.language = "en"
+    db.session.commit()
+    login(client, admin)
+    r = _upload(client, "id: x\n  version: [", "syntax.yaml")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "syntax.yaml:2: (document): YAML syntax error:" in html and "(check the indentation)" in html
+    assert "YAML-syntaxfout" not in html and "controleer de inspringing" not in html
+    broken = example_yaml().replace("type: yesno", "type: janee", 1)
+    line = broken.split("\n").index(next(x for x in broken.split("\n") if "type: janee" in x)) + 1
+    html = _upload(client, broken, "kapot.yaml").get_data(as_text=True)
+    assert f"kapot.yaml:{line}: " in html and "unknown question type &#39;janee&#39;; choose from: yesno" in html
+    assert "onbekend vraagtype" not in html
+    with pytest.raises(oq.UploadInvalid) as exc:  # the Dutch text stays for the CLI and logs
+        oq.upload(admin, b"id: x\n  version: [", "syntax.yaml")
+    assert str(exc.value.errors[0]).startswith("syntax.yaml:2: (document): YAML-syntaxfout")
