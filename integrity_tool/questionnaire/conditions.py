@@ -48,9 +48,10 @@ class Scope:
 
 
 class Compiler:
-    """Compiles one condition tree, reporting problems through ``report(container, key, path, msg)``."""
+    """Compiles one condition tree, reporting problems through ``report(container, key, path, msgid, **params)``
+    (a Dutch message id with parameters, translated where it is shown: ``errors.Problem``)."""
 
-    def __init__(self, scope: Scope, report: Callable[[Any, Any, str, str], None]):
+    def __init__(self, scope: Scope, report: Callable[..., None]):
         self.scope = scope
         self.report = report
         self.refs: set[str] = set()
@@ -66,7 +67,8 @@ class Compiler:
         compiler = OPERATORS.get(op)
         if compiler is None:
             self.report(raw, op, f"{path}.{op}",
-                        f"onbekende operator '{op}'; kies uit: {', '.join(sorted(OPERATORS))}")
+                        "onbekende operator '%(op)s'; kies uit: %(choices)s", op=op,
+                        choices=", ".join(sorted(OPERATORS)))
             return _false
         return compiler(self, arg, f"{path}.{op}", raw, op)
 
@@ -80,22 +82,22 @@ class Compiler:
         if s.item is not None and qid in s.item.subs:
             info = s.item.subs[qid]
             if s.item_self == qid:
-                self.report(parent, key, path, f"voorwaarde verwijst naar de vraag zelf ('{qid}')")
+                self.report(parent, key, path, "voorwaarde verwijst naar de vraag zelf ('%(question)s')", question=qid)
             elif s.item_limit is not None and info.order >= s.item_limit:
                 self.report(parent, key, path,
-                            f"voorwaarde verwijst naar vraag '{qid}' die pas later komt")
+                            "voorwaarde verwijst naar vraag '%(question)s' die pas later komt", question=qid)
             self.item_refs.add(qid)
             return info, lambda c: c.item.get(qid) if c.item is not None else None
         if qid in s.top:
             info = s.top[qid]
             if s.self_id == qid:
-                self.report(parent, key, path, f"voorwaarde verwijst naar de vraag zelf ('{qid}')")
+                self.report(parent, key, path, "voorwaarde verwijst naar de vraag zelf ('%(question)s')", question=qid)
             elif s.top_limit is not None and info.order >= s.top_limit:
                 self.report(parent, key, path,
-                            f"voorwaarde verwijst naar vraag '{qid}' die pas later komt")
+                            "voorwaarde verwijst naar vraag '%(question)s' die pas later komt", question=qid)
             self.refs.add(qid)
             return info, lambda c: c.answers.get(qid)
-        self.report(parent, key, path, f"onbekende vraag '{qid}'")
+        self.report(parent, key, path, "onbekende vraag '%(question)s'", question=qid)
         return None, _none
 
     def value(self, raw: Any, path: str, parent: Any, key: Any) -> Callable[[Ctx], Any]:
@@ -106,20 +108,20 @@ class Compiler:
                 return _none
             name = raw["param"]
             if name not in self.scope.params:
-                self.report(raw, "param", f"{path}.param", f"onbekende parameter '{name}'")
+                self.report(raw, "param", f"{path}.param", "onbekende parameter '%(name)s'", name=name)
             return lambda c: c.params.get(name)
         return lambda c: raw
 
     def mapping(self, arg: Any, path: str, parent: Any, key: Any, required: set, optional: set = frozenset()) -> dict | None:
         if not isinstance(arg, dict):
             self.report(parent, key, path,
-                        f"verwacht een mapping met: {', '.join(sorted(required))}")
+                        "verwacht een mapping met: %(keys)s", keys=", ".join(sorted(required)))
             return None
         for k in arg:
             if k not in required and k not in optional:
-                self.report(arg, k, f"{path}.{k}", f"onbekende sleutel '{k}'")
+                self.report(arg, k, f"{path}.{k}", "onbekende sleutel '%(name)s'", name=k)
         for k in sorted(required - set(arg)):
-            self.report(parent, key, path, f"verplichte sleutel '{k}' ontbreekt")
+            self.report(parent, key, path, "verplichte sleutel '%(name)s' ontbreekt", name=k)
             return None
         return arg
 
@@ -192,7 +194,8 @@ def _op_is(expected: bool):
     def compile_(cp: Compiler, arg, path, parent, key) -> Fn:
         info, get = cp.question(arg, path, parent, key)
         if info is not None and info.type != "yesno":
-            cp.report(parent, key, path, f"'{key}' werkt alleen op ja/nee-vragen ('{arg}' is {info.type})")
+            cp.report(parent, key, path, "'%(op)s' werkt alleen op ja/nee-vragen ('%(question)s' is %(type)s)",
+                      op=key, question=arg, type=info.type)
         return lambda c: get(c) is expected
     return compile_
 
@@ -200,7 +203,8 @@ def _op_is(expected: bool):
 def _check_option(cp: Compiler, info: QInfo | None, value: Any, path, parent, key) -> None:
     if info is not None and info.type in ("choice", "multichoice") and isinstance(value, str) \
             and value not in info.options:
-        cp.report(parent, key, path, f"'{value}' is geen optie van vraag '{info.id}'")
+        cp.report(parent, key, path, "'%(value)s' is geen optie van vraag '%(question)s'", value=value,
+                  question=info.id)
 
 
 def _op_equals(cp: Compiler, arg, path, parent, key) -> Fn:
@@ -253,7 +257,7 @@ def _op_not(cp: Compiler, arg, path, parent, key) -> Fn:
 def _op_group(combine):
     def compile_(cp: Compiler, arg, path, parent, key) -> Fn:
         if not isinstance(arg, list) or not arg:
-            cp.report(parent, key, path, f"'{key}' verwacht een niet-lege lijst van voorwaarden")
+            cp.report(parent, key, path, "'%(op)s' verwacht een niet-lege lijst van voorwaarden", op=key)
             return _false
         fns = tuple(cp.compile(item, f"{path}[{i}]", arg, i) for i, item in enumerate(arg))
         return (lambda c: all(f(c) for f in fns)) if combine == "all" else \
@@ -277,7 +281,8 @@ def _op_compare(name: str):
         info, get = cp.question(m["question"], f"{path}.question", m, "question")
         if info is not None and info.type not in ("number", "money"):
             cp.report(m, "question", f"{path}.question",
-                      f"'{name}' werkt alleen op number/money-vragen ('{info.id}' is {info.type})")
+                      "'%(op)s' werkt alleen op number/money-vragen ('%(question)s' is %(type)s)",
+                      op=name, question=info.id, type=info.type)
         val = cp.value(m["value"], f"{path}.value", m, "value")
 
         def test(c: Ctx) -> bool:
@@ -295,7 +300,8 @@ def _op_days(older: bool):
         info, get = cp.question(m["question"], f"{path}.question", m, "question")
         if info is not None and info.type != "date":
             cp.report(m, "question", f"{path}.question",
-                      f"'{key}' werkt alleen op datumvragen ('{info.id}' is {info.type})")
+                      "'%(op)s' werkt alleen op datumvragen ('%(question)s' is %(type)s)",
+                      op=key, question=info.id, type=info.type)
         days = cp.value(m["days"], f"{path}.days", m, "days")
 
         def test(c: Ctx) -> bool:
@@ -316,7 +322,7 @@ def _repeat(cp: Compiler, m: dict, path: str) -> tuple[QInfo | None, Callable]:
     info, get = cp.question(m["question"], f"{path}.question", m, "question")
     if info is not None and info.type != "repeat":
         cp.report(m, "question", f"{path}.question",
-                  f"'{info.id}' is geen herhaalvraag (type repeat)")
+                  "'%(question)s' is geen herhaalvraag (type repeat)", question=info.id)
         return None, get
     return info, get
 

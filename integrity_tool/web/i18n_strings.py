@@ -74,11 +74,14 @@ def _call_name(func: ast.AST) -> str | None:
 
 
 def _is_load_error_call(func: ast.AST) -> bool:
-    """The questionnaire loader's ``ld.err(...)`` and ``….errors.add(...)``: the 4th argument is a message id."""
+    """The questionnaire loader's ``ld.err(...)``, ``….errors.add(...)`` and the condition compiler's
+    ``cp.report(...)``: the 4th argument is a message id."""
     if not isinstance(func, ast.Attribute):
         return False
     if func.attr == "err":
         return isinstance(func.value, ast.Name) and func.value.id == "ld"
+    if func.attr == "report":  # conditions.Compiler: self.report / cp.report(container, key, path, msgid)
+        return isinstance(func.value, ast.Name) and func.value.id in ("self", "cp")
     return func.attr == "add" and isinstance(func.value, ast.Attribute) and func.value.attr == "errors"
 
 

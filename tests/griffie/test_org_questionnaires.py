@@ -273,6 +273,10 @@ def test_english_administrator_sees_load_errors_in_english_with_the_line(client,
     html = _upload(client, broken, "kapot.yaml").get_data(as_text=True)
     assert f"kapot.yaml:{line}: " in html and "unknown question type &#39;janee&#39;; choose from: yesno" in html
     assert "onbekend vraagtype" not in html
+    cond = example_yaml().replace("risks:", "risks:\n  - {id: extra, theme: x, level: hoog, when: {is_ja: a}, "
+                                  "explanation: x, legal: x}", 1)
+    html = _upload(client, cond, "cond.yaml").get_data(as_text=True)
+    assert "unknown operator &#39;is_ja&#39;; choose from:" in html and "onbekende operator" not in html
     with pytest.raises(oq.UploadInvalid) as exc:  # the Dutch text stays for the CLI and logs
         oq.upload(admin, b"id: x\n  version: [", "syntax.yaml")
     assert str(exc.value.errors[0]).startswith("syntax.yaml:2: (document): YAML-syntaxfout")
