@@ -214,3 +214,13 @@ def test_confidential_pdf_data_has_the_english_legal_basis(app, world):
     assert not any("Risicoanalyse" in text for text in legal)
     dutch = {f.legal for f in reports.build_report_data(world.dossier, "vertrouwelijk", "nl").findings}
     assert "Risicoanalyse integriteit (reputatie)" in dutch
+
+
+def test_candidate_attention_list_gives_the_legal_basis_in_english():
+    from integrity_tool.services.submission import blocking_issues
+
+    q = load_questionnaire(SHIPPED_DIR / "kandidaat-wethouder.yaml")
+    answers = {**base_answers(), "vog_aangevraagd": False}
+    english = [a.legal for a in blocking_issues(q, answers, "en")]
+    assert "Gemeentewet art. 36a (certificate of conduct (VOG) mandatory since 1-1-2023)" in english, english
+    assert "Gemeentewet art. 36a (VOG verplicht sinds 1-1-2023)" in [a.legal for a in blocking_issues(q, answers, "nl")]
