@@ -83,6 +83,99 @@ LEGAL_EN: dict[str, str] = {
 }
 
 
+# Notes in parentheses after a citation, and descriptive heads, as the fact rules (scoring/facts.py) put
+# them together: a basis such as "Gemeentewet art. 36b lid 1 (ambtenaar ...) (discutabel: ...)" is
+# translated part by part (``_by_parts``) when it is not one of the whole texts above.
+NOTES_EN: dict[str, str] = {
+    "ambtenaar door of vanwege het gemeentebestuur aangesteld of daaraan ondergeschikt; de letter in lid 1 is te "
+    "verifiëren": "civil servant appointed by or on behalf of the municipal executive, or subordinate to it; "
+                  "the letter in para. 1 is to be verified",
+    "ambtenaar van of ondergeschikt aan het provinciebestuur":
+        "civil servant of, or subordinate to, the provincial executive",
+    "ambtenaar van het waterschap; artikelnummers te verifiëren":
+        "civil servant of the water authority; article numbers to be verified",
+    "discutabel: de onverenigbaarheid geldt voor wie is aangesteld 'door of vanwege' het bestuur of daaraan "
+    "ondergeschikt is; bij een gemeenschappelijke regeling met eigen personeel toetsen":
+        "debatable: the incompatibility applies to whoever is appointed 'by or on behalf of' the executive or is "
+        "subordinate to it; for a joint arrangement with its own staff, check",
+    "'rechtstreeks of middellijk' overeenkomsten: aannemen van werk, leveren of verhuren van roerende zaken":
+        "'directly or indirectly' contracts: undertaking work, supplying or renting out movable property",
+    "discutabel bij diensten: art. 15 lid 1 noemt het aannemen van werk en het leveren of verhuren van roerende "
+    "zaken; andere dienstverlening valt er niet letterlijk onder (dan Awb art. 2:4)":
+        "debatable for services: art. 15 para. 1 names undertaking work and supplying or renting out movable "
+        "property; other services are not literally covered (then Awb art. 2:4)",
+    "verboden handelingen; te verifiëren": "prohibited acts; to be verified",
+    "geen vooringenomenheid; verschoning": "no bias; recusal",
+    "belangenkruising": "conflict of interests",
+    "geen wettelijke onverenigbaarheid; citaat discutabel": "no statutory incompatibility; citation debatable",
+    "geen wettelijk verbod; citaat discutabel": "no statutory prohibition; citation debatable",
+    "te verifiëren": "to be verified",
+    "VOG verplicht sinds 1-1-2023": "certificate of conduct (VOG) mandatory since 1-1-2023",
+    "VOG; te verifiëren": "certificate of conduct (VOG); to be verified",
+    "VOG dagelijks bestuur; artikel te verifiëren":
+        "certificate of conduct (VOG) for the executive board; article to be verified",
+    "nevenfuncties; artikel te verifiëren": "outside positions; article to be verified",
+    "blauwe boek": "Blue Book",
+}
+HEADS_EN: dict[str, str] = {
+    "ontheffing door GS": "exemption by the provincial executive (GS)",
+    "ontheffing volgens art. 15 lid 2": "exemption under art. 15 para. 2",
+    "Handboek voor bewindspersonen": "Handbook for ministers and state secretaries",
+    ": andere betrekkingen neerleggen": ": lay down other employment",
+    "Kader financiële belangen bewindspersonen": "Financial interests framework for ministers",
+    "Feitenonderzoek kabinetsformatie": "Fact-finding, cabinet formation",
+}
+_REFERENCE = re.compile(r"^(?:art\. \d+[a-z]?(?::\d+)?)?(?: ?lid \d+(?: en \d+)*)?$")
+
+
+def _segments(basis: str) -> list[tuple[bool, str]]:
+    """``basis`` as (in parentheses?, text) pieces at the top level; nested parentheses stay inside."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(basis):
+        if ch == "(":
+            if depth == 0:
+                out.append((False, basis[start:i]))
+                start = i + 1
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((True, basis[start:i]))
+                start = i + 1
+    out.append((False, basis[start:]))
+    return [(inside, text) for inside, text in out if text.strip() or inside]
+
+
+def _by_parts(basis: str) -> str | None:
+    """The English of a basis put together from a citation or known head and known notes, or None."""
+    parts = []
+    for inside, text in _segments(basis):
+        core = text.strip()
+        if inside:
+            english = NOTES_EN.get(core) or (core if _REFERENCE.match(core) or is_citation(core) else None)
+            if english is None:
+                return None
+            parts.append(f" ({english})")
+        elif not core:
+            continue
+        elif is_citation(core) or _REFERENCE.match(core):  # a citation reads the same in English
+            parts.append((" " if parts else "") + core)
+        elif core in HEADS_EN or text.lstrip() in HEADS_EN:
+            key = core if core in HEADS_EN else text.lstrip()
+            parts.append(("" if key.startswith(":") or not parts else " ") + HEADS_EN[key])
+        else:
+            return None
+    return "".join(parts).strip() or None
+
+
+def _basis_en(basis: str) -> str | None:
+    if basis in LEGAL_EN:
+        return LEGAL_EN[basis]
+    if is_citation(basis):
+        return basis
+    return _by_parts(basis)
+
+
 def split_legal(text: str) -> list[str]:
     """The bases of a legal text: split at ``"; "`` outside parentheses, empty parts dropped."""
     parts, depth, start = [], 0, 0
@@ -105,7 +198,7 @@ def is_citation(basis: str) -> bool:
 
 def untranslated_legal(text: str) -> list[str]:
     """The descriptive bases of ``text`` that have no English form."""
-    return [p for p in split_legal(text) if not is_citation(p) and p not in LEGAL_EN]
+    return [p for p in split_legal(text) if _basis_en(p) is None]
 
 
 def legal_bases_in(text: str, lang: str | None) -> list[str]:
@@ -113,7 +206,7 @@ def legal_bases_in(text: str, lang: str | None) -> list[str]:
     parts = split_legal(text or "")
     if (lang or "nl").split("_")[0].split("-")[0] != "en":
         return parts
-    return [LEGAL_EN.get(p, p) for p in parts]
+    return [_basis_en(p) or p for p in parts]
 
 
 def legal_in(text: str, lang: str | None) -> str:

@@ -43,3 +43,28 @@ def test_require_en_names_a_descriptive_legal_basis_without_english(write, base)
     result = CliRunner().invoke(cli, ["validate", "--require-en", str(path)])
     assert result.exit_code == 1 and "grondslag 'Eigen integriteitsbeleid'" in result.output
     assert "Gemeentewet" not in result.output
+
+
+def test_every_fact_rule_basis_has_english():
+    """The legal bases the fact rules compose (citation + Dutch notes) read in English for an English
+    reader: every finding of the 'facts only' table, classification answered 'nee' and 'ja'."""
+    from tests.scoring import test_facts as table
+
+    seen = set()
+    for _, code, facts, labels_yes, _, _ in table.CASES:
+        q = table.qn(code)
+        for answers in (table.build(q, **facts), table.build(q, labels_yes=labels_yes, **facts)):
+            for finding in table._run(code, answers).findings:
+                assert untranslated_legal(finding.legal) == [], finding.legal
+                seen.add(finding.legal)
+    assert any("discutabel" in text for text in seen)  # the composed notes were among them
+    onverenigbaar = next(t for t in seen if t.startswith("Gemeentewet art. 36b lid 1 (ambtenaar"))
+    english = legal_in(onverenigbaar, "en")
+    assert english.startswith("Gemeentewet art. 36b lid 1 (civil servant appointed by or on behalf of")
+    assert "ambtenaar" not in english and "discutabel" not in legal_in("; ".join(sorted(seen)), "en")
+
+
+def test_an_unknown_note_keeps_the_basis_untranslated():
+    assert untranslated_legal("Gemeentewet art. 36b (eigen toelichting)") == ["Gemeentewet art. 36b (eigen toelichting)"]
+    assert legal_in("Gemeentewet art. 36b (te verifiëren) lid 2 en 3", "en") == \
+        "Gemeentewet art. 36b (to be verified) lid 2 en 3"
