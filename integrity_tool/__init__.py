@@ -118,7 +118,7 @@ def _init_extensions(app: Flask) -> None:
         app.logger.warning("%s wordt niet meer gelezen: zet elke vragenlijst met 'integrity-tool questionnaire "
                            "import --org NAAM BESTAND' in de database", legacy)
     app.extensions["integrity_tool.catalog"] = catalog
-    app.extensions["integrity_tool.throttle"] = Throttle(app.config.get("REDIS_URL"))
+    app.extensions["integrity_tool.throttle"] = Throttle(app.config.get("REDIS_URL"), app.config.get("REDIS_PREFIX") or "it:")
     from .services.security import configure_hasher
 
     configure_hasher(app.config.get("ARGON2_TIME_COST"), app.config.get("ARGON2_MEMORY_COST"))

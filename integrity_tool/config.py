@@ -45,6 +45,7 @@ class Defaults:
     PRIVACY_VERSION = "2026-2"  # 2026-2: the term record (issue 19)
     # Throttling: Redis when REDIS_URL is set, the database otherwise (shared by all workers).
     REDIS_URL = None
+    REDIS_PREFIX = "it:"  # key prefix, so installations (or test runs) sharing one Redis never meet
     LOGIN_FAILURES_PER_MINUTE = 5
     LOGIN_FAILURES_PER_IP_PER_MINUTE = 30
     LOCKOUT_MINUTES = 15

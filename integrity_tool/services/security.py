@@ -154,8 +154,9 @@ def consume_recovery_code(user: User, code: str) -> bool:
 class Throttle:
     """Counts failures per key in a sliding window: Redis when configured, else the database."""
 
-    def __init__(self, redis_url: str | None = None):
+    def __init__(self, redis_url: str | None = None, prefix: str = "it:"):
         self._redis = None
+        self._prefix = f"{prefix}throttle:"  # several installations may share one Redis (REDIS_PREFIX)
         if redis_url:
             import redis
 
@@ -164,7 +165,7 @@ class Throttle:
     def count(self, key: str, window: timedelta) -> int:
         if self._redis is not None:
             now = time.time()
-            rkey = f"it:throttle:{key}"
+            rkey = self._prefix + key
             self._redis.zremrangebyscore(rkey, 0, now - window.total_seconds())
             return int(self._redis.zcard(rkey))
         since = utcnow() - window
@@ -175,7 +176,7 @@ class Throttle:
     def hit(self, key: str, window: timedelta) -> None:
         if self._redis is not None:
             now = time.time()
-            rkey = f"it:throttle:{key}"
+            rkey = self._prefix + key
             pipe = self._redis.pipeline()
             pipe.zadd(rkey, {f"{now}:{secrets.token_hex(4)}": now})
             pipe.expire(rkey, int(window.total_seconds()) + 60)
@@ -185,7 +186,7 @@ class Throttle:
 
     def reset(self, key: str) -> None:
         if self._redis is not None:
-            self._redis.delete(f"it:throttle:{key}")
+            self._redis.delete(self._prefix + key)
             return
         db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.key == key))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import time
+import uuid
 
 import pytest
 
@@ -31,10 +32,10 @@ def test_sixth_bad_login_is_429_across_workers(tmp_path, backend):
     if backend == "redis":
         if not _redis_available():
             pytest.skip("no Redis on 127.0.0.1:6379")
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()
         extra["REDIS_URL"] = REDIS_URL
+        # a prefix of this run's own: another run on the same Redis (CI beside a developer's run) never
+        # shares or clears its counters
+        extra["INTEGRITY_TOOL_REDIS_PREFIX"] = prefix = f"it-test-{uuid.uuid4().hex[:12]}:"
     instance = tmp_path / "instance"
     env = instance_env(instance, **extra)
     facts = setup_instance(instance, env)
@@ -73,4 +74,7 @@ def test_sixth_bad_login_is_429_across_workers(tmp_path, backend):
     if backend == "redis":
         import redis
 
-        redis.Redis.from_url(REDIS_URL).flushdb()
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        assert keys and all(k.decode().startswith(prefix + "throttle:") for k in keys)  # the counters were there
+        client.delete(*keys)
